@@ -1,0 +1,5 @@
+"""``python -m replykit``."""
+
+from replykit.cli import main
+
+main()

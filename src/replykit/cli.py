@@ -1,0 +1,317 @@
+"""The command line: argv in, one call into the core, bytes out; errors become exit codes here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from typer._click.core import Context, Parameter  # Typer 0.28 vendors Click here.
+from typer._click.exceptions import ClickException
+from typer.core import TyperCommand, TyperGroup, TyperOption
+
+from replykit import errors
+from replykit.errors import MissingFields, ReplykitError
+
+FIELD_PANEL = "Scenario fields"
+_SCENARIO_KEY = "replykit.scenario"
+_FIELD_PARAMS_KEY = "replykit.field_params"
+_FIELD_VALUES_KEY = "replykit.field_values"
+
+
+class _BrokenPipe(Exception):
+    """stdout's reader went away (``| head -1``): stop quietly."""
+
+
+def write_stdout(text: str) -> None:
+    """Write the product to stdout as UTF-8 bytes, untouched by Rich or the locale."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise _BrokenPipe from None
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def report(message: str, *, style: str = "bold red", label: str = "error") -> None:
+    """Print a message on stderr; colour only on a terminal, never with NO_COLOR."""
+    from rich.text import Text
+
+    console = _stderr_console()
+    text = Text()
+    text.append(f"{label}: ", style=style)
+    text.append(message)
+    console.print(text)
+
+
+def warn(message: str) -> None:
+    report(message, style="bold yellow", label="warning")
+
+
+class ReplykitGroup(TyperGroup):
+    """The top-level command: runs the CLI and turns every failure into a message and an exit code."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> NoReturn:  # fmt: skip
+        try:
+            code = super().main(args=args, prog_name=prog_name or "replykit", complete_var=complete_var,
+                                standalone_mode=False, **extra)  # fmt: skip
+        except ReplykitError as exc:
+            report(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+            code = exc.exit_code
+        except ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except (typer.Abort, KeyboardInterrupt, EOFError):
+            sys.stderr.write("\naborted\n")
+            code = errors.INTERRUPTED
+        except _BrokenPipe:
+            # Point stdout at /dev/null so the interpreter's final flush cannot complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = errors.BROKEN_PIPE
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _field_params(scenario: Any) -> list[Parameter]:
+    from replykit.describe import field_summary
+
+    return [
+        TyperOption(
+            param_decls=[field.option, field.name],
+            type=str,
+            default=None,
+            metavar="TEXT" if field.type == "text" else field.type.upper(),
+            help=f"{field.help} ({field_summary(field)})",
+            rich_help_panel=FIELD_PANEL,
+        )
+        for field in scenario.fields
+    ]
+
+
+def _templates_dirs(args: list[str]) -> tuple[Path, ...]:
+    dirs: list[Path] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--templates-dir" and i + 1 < len(args):
+            dirs.append(Path(args[i + 1]))
+        elif arg.startswith("--templates-dir="):
+            dirs.append(Path(arg.split("=", 1)[1]))
+    return tuple(dirs)
+
+
+class RenderCommand(TyperCommand):
+    """``render``: adds the chosen scenario's fields as options before parsing the rest."""
+
+    def _scenario_arg(self, ctx: Context, args: list[str]) -> str | None:
+        takes_value = {
+            opt for p in self.get_params(ctx) if isinstance(p, TyperOption) and not p.is_flag for opt in p.opts
+        }
+        flags = {opt for p in self.get_params(ctx) if isinstance(p, TyperOption) and p.is_flag for opt in p.opts}
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                return args[i + 1] if i + 1 < len(args) else None
+            if arg.startswith("-") and arg != "-":
+                # Every option takes a value except the known flags; '--opt=value' carries its own.
+                i += 1 if ("=" in arg or arg in flags or (arg not in takes_value and arg.startswith("-h"))) else 2
+                continue
+            return arg
+        return None
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return super().get_params(ctx) + ctx.meta.get(_FIELD_PARAMS_KEY, [])
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        scenario_id = self._scenario_arg(ctx, args)
+        if scenario_id and not ctx.resilient_parsing:
+            from replykit.library import Library, search_path
+
+            library = Library(search_path(templates_dirs=_templates_dirs(args)))
+            scenario = library.find(scenario_id)
+            ctx.meta[_SCENARIO_KEY] = (library, scenario)
+            ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Context) -> Any:
+        names = [p.name for p in ctx.meta.get(_FIELD_PARAMS_KEY, [])]
+        given = {name: ctx.params.pop(name) for name in names if name in ctx.params}
+        ctx.meta[_FIELD_VALUES_KEY] = {k: v for k, v in given.items() if v is not None}
+        return super().invoke(ctx)
+
+
+app = typer.Typer(
+    cls=ReplykitGroup,
+    name="replykit",
+    help="Turn a buyer dispute into a correct, polite, personalised reply.",
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    from replykit.library import Library, search_path
+
+    try:
+        return [i for i in Library(search_path()).ids() if i.startswith(incomplete)]
+    except ReplykitError:
+        return []
+
+
+TEMPLATES_DIR_HELP = "Extra folder of scenarios, searched first (repeatable)."
+
+
+def _interactive(no_input: bool) -> bool:
+    return not no_input and sys.stdin is not None and sys.stdin.isatty()
+
+
+def _prompt_missing(scenario: Any, missing: tuple[str, ...], values: dict[str, str]) -> None:
+    """Ask on stderr for each missing required field, re-asking until the value is valid."""
+    for name in missing:
+        field = scenario.field(name)
+        while True:
+            raw = typer.prompt(f"{field.name} ({field.help})" if field.help else field.name, err=True)
+            try:
+                field.parse(raw)
+            except ValueError as exc:
+                report(f"{field.name}: {raw!r}: {exc}")
+                continue
+            values[name] = raw
+            break
+
+
+@app.command(
+    cls=RenderCommand,
+    context_settings={"ignore_unknown_options": False},
+    epilog="Run 'replykit render SCENARIO --help' to see that scenario's fields.",
+)
+def render(
+    ctx: typer.Context,
+    scenario_id: str = typer.Argument(
+        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=_complete_ids
+    ),
+    set_: list[str] = typer.Option([], "--set", metavar="FIELD=VALUE", help="Set a field (repeatable)."),
+    data: str | None = typer.Option(
+        None, "--data", metavar="FILE", help="Read field values from a YAML or JSON file; '-' reads stdin."
+    ),
+    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the reply, such as de or pt-BR."),
+    templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
+) -> None:
+    """Render a scenario's reply and print it on stdout."""
+    from replykit.fields import parse_assignments, read_data, resolve_values, unused_keys
+    from replykit.languages import choose_language
+    from replykit.render import render_scenario
+
+    library, scenario = ctx.meta[_SCENARIO_KEY]
+    values = {**ctx.meta[_FIELD_VALUES_KEY], **parse_assignments(set_, scenario.fields)}
+    file_values = read_data(data, stdin=sys.stdin) if data else {}
+    extra = unused_keys(scenario.fields, file_values)
+    if extra:
+        warn(f"--data: {scenario.id} has no field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; ignored")
+    language, notice = choose_language(scenario, lang)
+    if notice:
+        warn(notice)
+    try:
+        resolved = resolve_values(scenario.fields, cli=values, data=file_values)
+    except MissingFields as exc:
+        if not _interactive(no_input) or data == "-":
+            raise
+        _prompt_missing(scenario, exc.missing, values)
+        resolved = resolve_values(scenario.fields, cli=values, data=file_values)
+    reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
+    write_stdout(reply.body)
+
+
+def _load_all(templates_dir: list[Path]) -> tuple[list[Any], list[ReplykitError]]:
+    from replykit.library import Library, search_path
+
+    return Library(search_path(templates_dirs=tuple(templates_dir))).load_all()
+
+
+@app.command("list")
+def list_(
+    tag: list[str] = typer.Option([], "--tag", help="Only scenarios with this tag (repeatable: any of them)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
+) -> int:
+    """List every scenario: id, title, tags, languages and where it comes from."""
+    from replykit.describe import list_row, source_label
+
+    loaded, problems = _load_all(templates_dir)
+    wanted = set(tag)
+    rows = [(entry, sc) for entry, sc in loaded if not wanted or wanted & set(sc.tags)]
+    if as_json:
+        write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, pad_edge=False)
+        for column in ("id", "title", "tags", "languages", "source"):
+            table.add_column(column, overflow="fold")
+        for entry, sc in rows:
+            table.add_row(sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
+        Console(markup=False, highlight=False).print(table)
+    else:
+        write_stdout(
+            "".join(
+                f"{sc.id}\t{sc.title}\t{','.join(sc.tags)}\t{','.join(sc.languages)}\t{source_label(entry)}\n"
+                for entry, sc in rows
+            )
+        )
+    for problem in problems:
+        report(str(problem))
+    return errors.SCENARIO_INVALID if problems else errors.OK
+
+
+@app.command()
+def show(
+    scenario_id: str = typer.Argument(..., metavar="SCENARIO", autocompletion=_complete_ids),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
+) -> None:
+    """Show a scenario: its fields, advice for this kind of dispute, and a preview."""
+    from replykit.describe import field_dict, show_text, source_label
+    from replykit.fields import resolve_values
+    from replykit.library import Library, search_path
+    from replykit.render import render_scenario
+    from replykit.scenario import ADVICE_SECTIONS, example_values
+
+    library = Library(search_path(templates_dirs=tuple(templates_dir)))
+    scenario = library.find(scenario_id)
+    entry = library.entries()[scenario_id]
+    values = resolve_values(scenario.fields, cli=example_values(scenario))
+    reply = render_scenario(scenario, values, lang=scenario.language, roots=library.roots)
+    if as_json:
+        document = {
+            "id": scenario.id,
+            "title": scenario.title,
+            "summary": scenario.summary,
+            "tags": list(scenario.tags),
+            "languages": list(scenario.languages),
+            "language": scenario.language,
+            "source": source_label(entry),
+            "fields": [field_dict(f) for f in scenario.fields],
+            "advice": {ADVICE_SECTIONS[k]: list(v) for k, v in scenario.advice},
+            "preview": {"subject": reply.subject, "body": reply.body},
+        }
+        write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    write_stdout(show_text(scenario, source=source_label(entry), preview=reply.body, subject=reply.subject))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    typer.main.get_command(app).main(prog_name="replykit")

@@ -1,0 +1,79 @@
+"""Plain descriptions of scenarios for ``list`` and ``show``: rows, text and JSON-ready dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from replykit.fields import Field
+from replykit.library import Entry
+from replykit.scenario import ADVICE_SECTIONS, Scenario
+
+
+def source_label(entry: Entry) -> str:
+    """Where a scenario comes from, and which definitions it hides."""
+    label = entry.pack.label
+    if entry.overrides:
+        label += " (overrides " + ", ".join(p.label for p in entry.overrides) + ")"
+    return label
+
+
+def list_row(entry: Entry, scenario: Scenario) -> dict[str, Any]:
+    """One scenario as ``list --json`` prints it."""
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "summary": scenario.summary,
+        "tags": list(scenario.tags),
+        "languages": list(scenario.languages),
+        "source": entry.pack.origin,
+        "path": str(scenario.path.parent),
+        "overrides": [str(p.path / scenario.id) for p in entry.overrides],
+    }
+
+
+def field_summary(field: Field) -> str:
+    """'required' or 'default: X', then choices and example, for help and show."""
+    parts = ["required" if field.required else (f"default: {field.default}" if field.default else "optional")]
+    if field.type != "text":
+        parts.append(f"type: {field.type}")
+    if field.choices:
+        parts.append("choices: " + ", ".join(field.choices))
+    if field.example is not None:
+        parts.append(f"example: {field.example}")
+    return "; ".join(parts)
+
+
+def field_dict(field: Field) -> dict[str, Any]:
+    return {
+        "name": field.name,
+        "option": field.option,
+        "help": field.help,
+        "type": field.type,
+        "required": field.required,
+        "default": None if field.required else field.default,
+        "choices": list(field.choices),
+        "example": field.example,
+    }
+
+
+def show_text(scenario: Scenario, *, source: str, preview: str, subject: str) -> str:
+    """The full text of ``replykit show``."""
+    out = [
+        f"{scenario.id}: {scenario.title}",
+        "",
+        scenario.summary,
+        "",
+        f"Tags:      {', '.join(scenario.tags) or '-'}",
+        f"Languages: {', '.join(scenario.languages)} (default {scenario.language})",
+        f"Source:    {source}",
+        "",
+        "Fields:",
+    ]
+    for field in scenario.fields:
+        out.append(f"  {field.option}  {field.help}")
+        out.append(f"      {field_summary(field)}")
+    for key, notes in scenario.advice:
+        out += ["", ADVICE_SECTIONS[key] + ":"]
+        out += [f"  - {note}" for note in notes]
+    out += ["", "Preview (example values):", "", f"Subject: {subject}", "", preview.rstrip("\n")]
+    return "\n".join(out) + "\n"

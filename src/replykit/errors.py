@@ -1,0 +1,95 @@
+"""replykit's exception tree and the exit codes the CLI turns them into."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+# Exit codes, documented in the README. Click's own usage errors also exit with 2.
+OK = 0
+ERROR = 1
+USAGE = 2
+NOT_FOUND = 3
+MISSING_FIELDS = 4
+INVALID_VALUE = 5
+SCENARIO_INVALID = 6
+SECURITY = 7
+INPUT_OUTPUT = 8
+INTERRUPTED = 130
+BROKEN_PIPE = 141
+
+
+def did_you_mean(word: str, candidates: Iterable[str], *, prefix: str = "") -> str:
+    """Return ' (did you mean X?)'-style hint text for the closest candidates, or ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(f"{prefix}{c}" for c in close) + "?"
+
+
+class ReplykitError(Exception):
+    """Base of every error replykit reports to the user; carries its exit code."""
+
+    exit_code = ERROR
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+class UsageError(ReplykitError, ValueError):
+    """The command line itself is wrong (an unknown option, a malformed --set)."""
+
+    exit_code = USAGE
+
+
+class ScenarioNotFound(ReplykitError, LookupError):
+    """No scenario has the id asked for."""
+
+    exit_code = NOT_FOUND
+
+
+class MissingFields(ReplykitError, ValueError):
+    """Required fields were given no value."""
+
+    exit_code = MISSING_FIELDS
+
+    def __init__(self, message: str, *, missing: tuple[str, ...], hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.missing = missing
+
+
+class InvalidValue(ReplykitError, ValueError):
+    """A field value fails its type or its choices."""
+
+    exit_code = INVALID_VALUE
+
+
+class ScenarioInvalid(ReplykitError, ValueError):
+    """A scenario file or template is broken; the message names file and line."""
+
+    exit_code = SCENARIO_INVALID
+
+    def __init__(self, message: str, *, path: object = None, line: int | None = None, hint: str = "") -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(where + message, hint=hint)
+        self.path = path
+        self.line = line
+
+
+class SecurityViolation(ReplykitError, PermissionError):
+    """A template tried to reach Python internals and was refused by the sandbox."""
+
+    exit_code = SECURITY
+
+
+class InputOutputError(ReplykitError, OSError):
+    """A file could not be read or written (or would be overwritten)."""
+
+    exit_code = INPUT_OUTPUT

@@ -1,0 +1,150 @@
+"""Where scenarios come from: the search path of packs, lookup by id, and the full catalogue."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass
+from pathlib import Path
+
+from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
+from replykit.scenario import (
+    SCENARIO_FILE,
+    TEMPLATE_SUFFIX,
+    FieldCatalogue,
+    Scenario,
+    load_catalogue,
+    load_scenario,
+)
+
+ENV_PATH = "REPLYKIT_PATH"
+
+
+def builtin_dir() -> Path:
+    """The built-in library shipped inside the package."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"
+    # In a source checkout (editable install) the library sits at the top of the repository.
+    return packaged if packaged.is_dir() else here.parents[1] / "templates"
+
+
+def user_dir() -> Path:
+    """The per-user scenario folder (platformdirs' user data folder)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("replykit", appauthor=False) / "scenarios"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A folder of scenarios and where it was configured."""
+
+    path: Path
+    origin: str
+
+    @property
+    def label(self) -> str:
+        return "built-in" if self.origin == "built-in" else f"{self.origin}: {self.path}"
+
+
+def search_path(
+    *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
+) -> tuple[Pack, ...]:
+    """Every pack in precedence order: --templates-dir, REPLYKIT_PATH, the user folder, built-in."""
+    env = os.environ if environ is None else environ
+    packs = [Pack(Path(d), "--templates-dir") for d in templates_dirs]
+    packs += [Pack(Path(d), ENV_PATH) for d in env.get(ENV_PATH, "").split(os.pathsep) if d]
+    for pack in packs:
+        if not pack.path.is_dir():
+            raise UsageError(
+                f"{pack.origin} {pack.path}: no such folder",
+                hint="create it, or correct the path",
+            )
+    packs.append(Pack(user_dir(), "user"))
+    packs.append(Pack(builtin_dir(), "built-in"))
+    return tuple(packs)
+
+
+def _is_scenario_dir(path: Path) -> bool:
+    return not path.name.startswith(("_", ".")) and path.is_dir()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scenario id as found on the search path: the winning definition and the ones it hides."""
+
+    id: str
+    pack: Pack
+    overrides: tuple[Pack, ...]
+
+
+class Library:
+    """The scenarios visible through a search path."""
+
+    def __init__(self, packs: tuple[Pack, ...]) -> None:
+        self.packs = packs
+        self._catalogue: FieldCatalogue | None = None
+
+    @property
+    def roots(self) -> list[Path]:
+        return [p.path for p in self.packs]
+
+    @property
+    def catalogue(self) -> FieldCatalogue:
+        if self._catalogue is None:
+            self._catalogue = load_catalogue(self.roots)
+        return self._catalogue
+
+    def entries(self) -> dict[str, Entry]:
+        """Every scenario id, with the pack whose scenario.yaml wins."""
+        found: dict[str, list[Pack]] = {}
+        for pack in self.packs:
+            if not pack.path.is_dir():
+                continue
+            for child in sorted(pack.path.iterdir()):
+                if _is_scenario_dir(child) and (child / SCENARIO_FILE).is_file():
+                    found.setdefault(child.name, []).append(pack)
+        return {sid: Entry(sid, packs[0], tuple(packs[1:])) for sid, packs in sorted(found.items())}
+
+    def ids(self) -> list[str]:
+        return list(self.entries())
+
+    def _templates(self, scenario_id: str) -> tuple[tuple[str, Path], ...]:
+        """Language templates of a scenario from every pack; a higher pack wins per language."""
+        templates: dict[str, Path] = {}
+        for pack in self.packs:
+            folder = pack.path / scenario_id
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
+                templates.setdefault(path.name[: -len(TEMPLATE_SUFFIX)], path)
+        return tuple(sorted(templates.items()))
+
+    def find(self, scenario_id: str) -> Scenario:
+        """Load the winning definition of one scenario, or say which ids are close."""
+        for pack in self.packs:
+            path = pack.path / scenario_id / SCENARIO_FILE
+            if "/" not in scenario_id and os.sep not in scenario_id and path.is_file():
+                return load_scenario(
+                    scenario_id, path, catalogue=self.catalogue, templates=self._templates(scenario_id)
+                )
+        hint = did_you_mean(scenario_id, self.ids())
+        raise ScenarioNotFound(
+            f"unknown scenario '{scenario_id}'" + (f"; {hint}" if hint else ""),
+            hint="run 'replykit list' to see every scenario",
+        )
+
+    def load_all(self) -> tuple[list[tuple[Entry, Scenario]], list[ReplykitError]]:
+        """Load every scenario; a broken one is returned as an error, not raised."""
+        loaded: list[tuple[Entry, Scenario]] = []
+        errors: list[ReplykitError] = []
+        try:
+            self.catalogue  # noqa: B018 - load once, report once
+        except ScenarioInvalid as exc:
+            return [], [exc]
+        for entry in self.entries().values():
+            try:
+                loaded.append((entry, self.find(entry.id)))
+            except ReplykitError as exc:
+                errors.append(exc)
+        return loaded, errors
