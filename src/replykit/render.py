@@ -13,6 +13,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from replykit.formatting import FILTERS
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
 from replykit.scenario import Scenario
 
@@ -40,7 +41,7 @@ def _refuse_none(value: Any) -> Any:
 
 def make_environment(roots: list[Path]) -> SandboxedEnvironment:
     """The sandboxed Jinja2 environment: undefined names are errors, nothing is HTML-escaped."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader([str(r) for r in roots if r.is_dir()], encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=False,
@@ -50,6 +51,8 @@ def make_environment(roots: list[Path]) -> SandboxedEnvironment:
         finalize=_refuse_none,
         auto_reload=False,
     )
+    env.filters.update(FILTERS)
+    return env
 
 
 @dataclass(frozen=True)

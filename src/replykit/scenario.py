@@ -31,7 +31,7 @@ ADVICE_SECTIONS = {
     "ask": "Ask the buyer for",
     "offer": "What to offer",
     "rules": "Deadlines and marketplace rules",
-    "avoid": "Do not",
+    "avoid": "Avoid",
 }
 _SCENARIO_KEYS = ("title", "summary", "tags", "language", "fields", "advice")
 _FIELD_KEYS = ("help", "type", "required", "default", "choices", "example", "always")
