@@ -1,5 +1,5 @@
 """``python -m replykit``."""
 
-from replykit.cli import main
+from replykit.fastpath import run
 
-main()
+run()

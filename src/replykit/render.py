@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -9,12 +10,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, Template, meta, nodes
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from replykit.formatting import FILTERS
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
+from replykit.formatting import FILTERS
 from replykit.scenario import Scenario
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
@@ -39,9 +40,24 @@ def _refuse_none(value: Any) -> Any:
     return value
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates cached per user; a cache that cannot be written is simply not used."""
+    if os.environ.get("REPLYKIT_NO_CACHE"):
+        return None
+    from platformdirs import user_cache_path
+
+    folder = user_cache_path("replykit", appauthor=False) / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def make_environment(roots: list[Path]) -> SandboxedEnvironment:
     """The sandboxed Jinja2 environment: undefined names are errors, nothing is HTML-escaped."""
     env = SandboxedEnvironment(
+        bytecode_cache=_bytecode_cache(),
         loader=FileSystemLoader([str(r) for r in roots if r.is_dir()], encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=False,
@@ -71,7 +87,13 @@ def _first_line_of(ast: nodes.Template, name: str) -> int | None:
     return None
 
 
-def _compile(env: SandboxedEnvironment, source: str, path: Path, known: set[str]) -> Template:
+def _compile(env: SandboxedEnvironment, source: str, path: Path, part: str, known: set[str]) -> Template:
+    cache = env.bytecode_cache
+    if cache is not None:
+        # The key holds the declared names: the undeclared-variable check below ran against them.
+        bucket = cache.get_bucket(env, f"{part}|{','.join(sorted(known))}", str(path), source)
+        if bucket.code is not None:
+            return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
     try:
         ast = env.parse(source, path.name, str(path))
     except TemplateSyntaxError as exc:
@@ -89,6 +111,12 @@ def _compile(env: SandboxedEnvironment, source: str, path: Path, known: set[str]
             hint="declare it under 'fields:' in scenario.yaml, or correct the name",
         )
     code = env.compile(ast, path.name, str(path))
+    if cache is not None:
+        bucket.code = code
+        try:
+            cache.set_bucket(bucket)
+        except OSError:
+            pass
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
@@ -114,8 +142,8 @@ def load_template(env: SandboxedEnvironment, scenario: Scenario, lang: str) -> R
     # The body keeps its place in the file (padded with newlines) so errors name the right line.
     return ReplyTemplate(
         path=path,
-        subject=_compile(env, match.group(1), path, known),
-        body=_compile(env, "\n" + body, path, known),
+        subject=_compile(env, match.group(1), path, "subject", known),
+        body=_compile(env, "\n" + body, path, "body", known),
     )
 
 
