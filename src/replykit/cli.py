@@ -66,7 +66,9 @@ class ReplykitGroup(TyperGroup):
             code = super().main(args=args, prog_name=prog_name or "replykit", complete_var=complete_var,
                                 standalone_mode=False, **extra)  # fmt: skip
         except ReplykitError as exc:
-            report(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+            report(exc.message)
+            if exc.hint:
+                report(exc.hint, style="bold", label="hint")
             code = exc.exit_code
         except ClickException as exc:
             exc.show()
