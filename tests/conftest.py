@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-REPLYKIT = shutil.which("replykit")
+# The script beside this interpreter (the venv under test), else whatever is on PATH.
+_BESIDE = Path(sys.executable).parent / "replykit"
+REPLYKIT = str(_BESIDE) if _BESIDE.exists() else shutil.which("replykit")
 
 
 @pytest.fixture(autouse=True)

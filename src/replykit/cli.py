@@ -183,7 +183,13 @@ def _prompt_missing(scenario: Any, missing: tuple[str, ...], values: dict[str, s
     for name in missing:
         field = scenario.field(name)
         while True:
-            raw = typer.prompt(f"{field.name} ({field.help})" if field.help else field.name, err=True)
+            # Not typer.prompt: Click's prompt writes a space to stdout, which carries only the reply.
+            sys.stderr.write(f"{field.name} ({field.help}): " if field.help else f"{field.name}: ")
+            sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                raise EOFError
+            raw = line.rstrip("\r\n")
             try:
                 field.parse(raw)
             except ValueError as exc:

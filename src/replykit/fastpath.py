@@ -55,8 +55,8 @@ def parse(args: list[str]) -> tuple[str, dict[str, list[str]], dict[str, str]] |
             fields[name] = value
         else:  # pragma: no cover - defensive
             return None
-    if scenario_id is None:
-        return None
+    if scenario_id is None or "-" in generic.get("--data", []):
+        return None  # stdin can be read only once; the full CLI owns it
     return scenario_id, generic, fields
 
 
@@ -69,8 +69,6 @@ def main(argv: list[str]) -> int | None:
         return None
     scenario_id, generic, options = parsed
     data = generic.get("--data", [None])[-1]
-    if data == "-":
-        return None  # stdin can be read only once; let the full CLI own it
 
     from replykit import errors
     from replykit.errors import ReplykitError

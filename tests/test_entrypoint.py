@@ -1,0 +1,155 @@
+"""The installed ``replykit`` console script, run as users run it: in pipes, without a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from replykit import errors, fastpath
+from replykit.cli import app
+
+
+def sh(replykit_bin: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [replykit_bin, *args],
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_render_in_a_pipe_prints_only_the_reply(replykit_bin: str) -> None:
+    done = sh(replykit_bin, "render", "missing-items", "--name", "Alice")
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("Dear Alice,\n") and "\x1b" not in done.stdout
+
+
+def test_no_prompt_without_a_terminal(replykit_bin: str) -> None:
+    done = sh(replykit_bin, "render", "missing-items", "--order-id", "4521")
+    assert done.returncode == errors.MISSING_FIELDS and done.stdout == ""
+    assert "error: missing required field: name" in done.stderr
+    assert "Traceback" not in done.stderr and "\x1b" not in done.stderr
+
+
+def test_data_from_stdin(replykit_bin: str) -> None:
+    done = sh(replykit_bin, "render", "missing-items", "--data", "-", stdin="name: Piped\norder_id: 0123\n")
+    assert done.returncode == 0 and done.stdout.startswith("Dear Piped,")
+
+
+def test_broken_pipe_exits_quietly(replykit_bin: str) -> None:
+    for args in (["render", "missing-items", "--name", "A"], ["list"], ["show", "missing-items"]):
+        proc = subprocess.Popen([replykit_bin, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before replykit writes a byte
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == errors.BROKEN_PIPE, args
+        assert err == b"", args
+
+
+def test_pipeline_into_head(replykit_bin: str) -> None:
+    done = subprocess.run(
+        ["bash", "-c", f"'{replykit_bin}' show missing-items | head -1"], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.startswith("missing-items: ") and done.stderr == ""
+
+
+def test_prompts_for_missing_fields_on_a_terminal(replykit_bin: str) -> None:
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [replykit_bin, "render", "missing-items", "--order-id", "4521"],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    deadline = time.monotonic() + 30
+    assert proc.stderr is not None
+    prompt = b""
+    while b"name" not in prompt and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 1)
+        if ready:
+            prompt += os.read(proc.stderr.fileno(), 1024)
+    assert b"name (The buyer's name" in prompt
+    os.write(controller, b"Jo\n")
+    out, err = proc.communicate(timeout=30)
+    os.close(controller)
+    assert proc.returncode == 0
+    assert out.startswith(b"Dear Jo,\n")
+    assert b"Dear" not in prompt + err
+
+
+def test_completion_offers_scenario_ids(replykit_bin: str) -> None:
+    env = {**os.environ, "_REPLYKIT_COMPLETE": "complete_bash", "COMP_WORDS": "replykit render miss", "COMP_CWORD": "2"}
+    done = subprocess.run([replykit_bin], env=env, capture_output=True, text=True, timeout=60)
+    assert "missing-items" in done.stdout.split()
+    env["COMP_WORDS"] = "replykit show neg"
+    done = subprocess.run([replykit_bin], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["negative-review"]
+
+
+PARITY = [
+    ["render", "missing-items", "--name", "Alice"],
+    ["render", "missing-items", "--name=Ana", "--order-id", "0123", "--items", "mug, cap"],
+    ["render", "--lang", "en", "late-delivery", "--name", "Jo", "--expected-date", "2026-12-03", "--carrier", "DHL",
+     "--tracking-number", "LX1"],
+    ["render", "missing-items", "--set", "name=-dash", "--set", "order_id=a=b"],
+    ["render", "missing-items", "--name", "--help"],
+    ["render", "missing-items", "--nme", "A"],
+    ["render", "missing-items", "--name", ""],
+    ["render", "missng-items"],
+    ["render", "missing-items", "--lang", "xx"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", PARITY, ids=[" ".join(a[1:3]) + f"-{i}" for i, a in enumerate(PARITY)])
+def test_fast_path_and_full_cli_agree(replykit_bin: str, args: list[str]) -> None:
+    installed = sh(replykit_bin, *args)
+    full = CliRunner().invoke(app, args)
+    assert (installed.returncode, installed.stdout) == (full.exit_code, full.stdout)
+    assert installed.stderr.replace("replykit", "") .split() == full.stderr.replace("replykit", "").split() or (
+        installed.returncode == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "handled"),
+    [
+        (["render", "missing-items", "--name", "A"], True),
+        (["render", "missing-items", "--help"], False),
+        (["render", "missing-items", "-h"], False),
+        (["render", "missing-items", "--data", "-"], False),
+        (["render", "missing-items", "--name", "A", "--", "x"], False),
+        (["render"], False),
+        (["list"], False),
+    ],
+    ids=["plain", "help", "short-help", "stdin-data", "double-dash", "no-scenario", "other-command"],
+)
+def test_fast_path_only_takes_what_it_understands(argv: list[str], handled: bool) -> None:
+    assert (fastpath.parse(argv[1:]) is not None and argv[0] == "render") == handled
+
+
+def test_fast_path_options_are_render_options() -> None:
+    from typer.main import get_command
+
+    render = get_command(app).commands["render"]  # type: ignore[attr-defined]
+    options = {opt for param in render.params for opt in getattr(param, "opts", [])}
+    assert fastpath.VALUE_OPTIONS | fastpath.FLAG_OPTIONS <= options
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "replykit", "render", "missing-items", "--name", "M"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("Dear M,")
