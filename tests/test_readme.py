@@ -27,3 +27,14 @@ def test_worked_example_renders_as_shown(tmp_path: Path, monkeypatch) -> None:  
     result = CliRunner().invoke(app, shlex.split(console.group(1))[1:])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == console.group(2)
+
+
+def test_the_library_section_is_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_readme", README.parent / "scripts" / "update_readme.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = README.read_text(encoding="utf-8")
+    assert module.updated(text) == text, "run: python scripts/update_readme.py"

@@ -77,3 +77,38 @@ def show_text(scenario: Scenario, *, source: str, preview: str, subject: str) ->
         out += [f"  - {note}" for note in notes]
     out += ["", "Preview (example values):", "", f"Subject: {subject}", "", preview.rstrip("\n")]
     return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]) -> str:
+    """The README's scenario catalogue and shared-field table, generated from the library."""
+    out = ["## The built-in library", "", "| id | use it when | tags | fields |", "| --- | --- | --- | --- |"]
+    users: dict[str, list[str]] = {}
+    fields: dict[str, Field] = {}
+    for scenario in sorted(scenarios, key=lambda s: s.id):
+        names = []
+        for field in scenario.fields:
+            users.setdefault(field.name, []).append(scenario.id)
+            fields.setdefault(field.name, field)
+            if field.name not in ("seller_name", "store_name"):
+                names.append(f"`{field.option}`" + ("\\*" if field.required else ""))
+        out.append(f"| `{scenario.id}` | {_cell(scenario.summary)} | {', '.join(scenario.tags)} | {' '.join(names)} |")
+    out += [
+        "",
+        "\\* required. Every scenario also takes `--seller-name` and `--store-name` for the signature.",
+        "",
+        "Fields used by more than one scenario mean the same thing everywhere:",
+        "",
+        "| option | type | meaning | scenarios |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, field in sorted(fields.items()):
+        used = users[name]
+        if len(used) < 2:
+            continue
+        where = "all" if len(used) == len(scenarios) else str(len(used))
+        out.append(f"| `{field.option}` | {field.type} | {_cell(shared_help.get(name) or field.help)} | {where} |")
+    return "\n".join(out) + "\n"
