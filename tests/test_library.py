@@ -121,7 +121,7 @@ CHOICE_PHRASES: dict[str, dict[str, dict[str, list[str]]]] = {
         "remedy": {
             "replacement": ["send you a replacement"],
             "refund": ["refund you in full (€12.50)"],
-            "partial-refund": ["refund you €12.50 and you keep it", "a replacement or a full refund"],
+            "partial-refund": ["refund you €12.50 and you can keep it", "a replacement or a full refund"],
             "buyer-proposal": ["tell us how you would like us to put this right"],
         },
         "return_shipping": {
