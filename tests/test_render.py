@@ -165,10 +165,10 @@ def test_filters_format_dates_and_money_for_the_language(make_pack: MakePack) ->
     pack = make_pack(
         {
             "s/scenario.yaml": "title: t\nsummary: s\nfields:\n  when:\n    type: date\n    required: true\n",
-            "s/en.j2": "Subject: x\n\n{{ when | date }} {{ 12.5 | money('EUR') }}\n",
-            "s/de.j2": "Subject: x\n\n{{ when | date }} {{ 12.5 | money('EUR') }}\n",
+            "s/en.j2": "Subject: x\n\n{{ when | date }} {{ 12.5 | money('EUR') }} {{ 1234.5 | money('') }}\n",
+            "s/de.j2": "Subject: x\n\n{{ when | date }} {{ 12.5 | money('EUR') }} {{ 1234.5 | money('') }}\n",
         }
     )
     values: dict[str, Any] = {"when": "2026-12-03"}
-    assert render_pack(pack, values).body == "December 3, 2026 €12.50\n"
-    assert render_pack(pack, values, lang="de").body == "3. Dezember 2026 12,50\xa0€\n"
+    assert render_pack(pack, values).body == "December 3, 2026 €12.50 1,234.50\n"
+    assert render_pack(pack, values, lang="de").body == "3. Dezember 2026 12,50\xa0€ 1.234,50\n"

@@ -25,10 +25,12 @@ def format_date_filter(context: Context, value: date, style: str = "long") -> st
 
 
 @pass_context
-def format_money_filter(context: Context, amount: Decimal | int, currency: str) -> str:
-    """``{{ amount | money(currency) }}``: '€12.50', '12,50 €', 'R$ 12,50'."""
-    from babel.numbers import format_currency
+def format_money_filter(context: Context, amount: Decimal | int, currency: str | None = None) -> str:
+    """``{{ amount | money(currency) }}``: '€12.50', '12,50 €', 'R$ 12,50'; a plain number without currency."""
+    from babel.numbers import format_currency, format_decimal
 
+    if not currency:
+        return format_decimal(amount, format="#,##0.00", locale=_locale(context))
     return format_currency(amount, currency.upper(), locale=_locale(context))
 
 
