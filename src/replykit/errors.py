@@ -15,6 +15,7 @@ INVALID_VALUE = 5
 SCENARIO_INVALID = 6
 SECURITY = 7
 INPUT_OUTPUT = 8
+CONFIG_INVALID = 11
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 
@@ -93,3 +94,17 @@ class InputOutputError(ReplykitError, OSError):
     """A file could not be read or written (or would be overwritten)."""
 
     exit_code = INPUT_OUTPUT
+
+
+class ConfigInvalid(ReplykitError, ValueError):
+    """The config file is broken; the message names file and line."""
+
+    exit_code = CONFIG_INVALID
+
+    def __init__(self, message: str, *, path: object = None, line: int | None = None, hint: str = "") -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(where + message, hint=hint)
+        self.path = path
+        self.line = line
