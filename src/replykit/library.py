@@ -47,22 +47,30 @@ class Pack:
         return "built-in" if self.origin == "built-in" else f"{self.origin}: {self.path}"
 
 
+def configured_packs(
+    *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
+) -> tuple[Pack, ...]:
+    """Every pack in precedence order, whether or not its folder exists (for 'replykit paths')."""
+    env = os.environ if environ is None else environ
+    packs = [Pack(Path(d), "--templates-dir") for d in templates_dirs]
+    packs += [Pack(Path(d), ENV_PATH) for d in env.get(ENV_PATH, "").split(os.pathsep) if d]
+    packs.append(Pack(user_dir(), "user"))
+    packs.append(Pack(builtin_dir(), "built-in"))
+    return tuple(packs)
+
+
 def search_path(
     *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
 ) -> tuple[Pack, ...]:
     """Every pack in precedence order: --templates-dir, REPLYKIT_PATH, the user folder, built-in."""
-    env = os.environ if environ is None else environ
-    packs = [Pack(Path(d), "--templates-dir") for d in templates_dirs]
-    packs += [Pack(Path(d), ENV_PATH) for d in env.get(ENV_PATH, "").split(os.pathsep) if d]
+    packs = configured_packs(templates_dirs=templates_dirs, environ=environ)
     for pack in packs:
-        if not pack.path.is_dir():
+        if pack.origin in ("--templates-dir", ENV_PATH) and not pack.path.is_dir():
             raise UsageError(
                 f"{pack.origin} {pack.path}: no such folder",
                 hint="create it, or correct the path",
             )
-    packs.append(Pack(user_dir(), "user"))
-    packs.append(Pack(builtin_dir(), "built-in"))
-    return tuple(packs)
+    return packs
 
 
 def _is_scenario_dir(path: Path) -> bool:

@@ -1,0 +1,315 @@
+"""The user's own scenario library: set it up, scaffold or copy a scenario, edit and check one."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass
+from pathlib import Path
+
+from replykit.errors import (
+    InputOutputError,
+    ReplykitError,
+    ScenarioNotFound,
+    UsageError,
+    did_you_mean,
+)
+from replykit.library import Library, Pack, user_dir
+from replykit.scenario import SCENARIO_FILE, SCENARIO_ID, TEMPLATE_SUFFIX, Scenario
+
+README = "README.md"
+EXAMPLE_ID = "example"
+
+_README_TEXT = """\
+# My replykit scenarios
+
+Each folder here is one scenario: its id is the folder's name. replykit searches this
+folder before its built-in library, so a folder named like a built-in scenario
+(such as `missing-items`) replaces it.
+
+    example/
+      scenario.yaml   title, summary, tags, fields and advice
+      en.j2           the reply in English: a 'Subject: ...' line, a blank line, the body
+      de.j2           (optional) the same reply in German, and so on
+
+Useful commands:
+
+    replykit new ID                      scaffold a new scenario here
+    replykit new ID --from missing-items start from a copy of a built-in one
+    replykit edit ID                     open it in $VISUAL or $EDITOR, then check it
+    replykit render ID --name Alice      use it
+    replykit paths                       every folder replykit searches, in order
+
+Fields shared by every scenario (name, order_id, seller_name, ...) come from the
+built-in `_fields.yaml`; a `_fields.yaml` here adds or redefines shared fields.
+"""
+
+_SCENARIO_TEXT = """\
+title: {title}
+summary: >-
+  One or two sentences: which dispute this reply is for and what it offers.
+tags: []
+fields:
+  # Shared fields (defined in the built-in _fields.yaml) need no definition here.
+  name:
+  order_id:
+  # A field of this scenario alone needs 'required: true' or a 'default:'.
+  # note:
+  #   help: Anything else the buyer should know
+  #   default: ""
+advice:
+  check:
+    - What to verify before you send this reply.
+"""
+
+_TEMPLATE_TEXT = """\
+Subject: About your order{% if order_id %} {{ order_id }}{% endif %}
+
+Dear {{ name }},
+
+{# Write your reply here. {{ field }} prints a field; {% if field %}...{% endif %}
+   keeps text that needs an optional one. This comment is not printed. #}
+Thank you for your message about your order.
+
+{% include "_partials/signature.en.j2" %}
+"""
+
+_EXAMPLE_SCENARIO = """\
+title: "Example: thank a buyer for their patience"
+summary: >-
+  An example of your own scenario, created by 'replykit init'. Edit it with
+  'replykit edit example', or delete this folder.
+tags: [example]
+fields:
+  name:
+  order_id:
+  days:
+    help: How many days the buyer waited
+    type: integer
+    default: ""
+    example: "3"
+advice:
+  check:
+    - That the order has really shipped before you thank the buyer for waiting.
+"""
+
+_EXAMPLE_TEMPLATE = """\
+Subject: Thank you for your patience{% if order_id %} with order {{ order_id }}{% endif %}
+
+Dear {{ name }},
+
+Thank you for waiting{% if days %} these {{ days }} days{% endif %}. Your order is on its way,
+and we are sorry it took longer than it should have.
+
+{% include "_partials/signature.en.j2" %}
+"""
+
+
+def check_id(scenario_id: str) -> str:
+    """Return a valid scenario id, or say why it is not one."""
+    if not SCENARIO_ID.fullmatch(scenario_id):
+        raise UsageError(
+            f"{scenario_id!r} is not a valid scenario id",
+            hint="use lower-case letters, digits, - and _, starting with a letter or digit (such as wrong-size)",
+        )
+    return scenario_id
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What ``init`` found or made."""
+
+    folder: Path
+    created: tuple[Path, ...]
+
+
+def _write_new(path: Path, text: str) -> bool:
+    """Write ``path`` unless it exists; True if written."""
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise InputOutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return True
+
+
+def init_library(*, folder: Path | None = None) -> InitResult:
+    """Create the user library with a README and an example scenario; never overwrite a file."""
+    root = folder or user_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputOutputError(f"{root}: cannot create: {exc.strerror or exc}") from None
+    created: list[Path] = []
+    if _write_new(root / README, _README_TEXT):
+        created.append(root / README)
+    example = root / EXAMPLE_ID
+    if not example.exists():
+        _create_folder(example, {SCENARIO_FILE: _EXAMPLE_SCENARIO, "en" + TEMPLATE_SUFFIX: _EXAMPLE_TEMPLATE})
+        created.append(example)
+    return InitResult(root, tuple(created))
+
+
+def _create_folder(target: Path, files: MappingABC[str, str | Path]) -> None:
+    """Build the folder beside its final place, then rename it in: no half-made scenario is ever visible."""
+    if target.exists():
+        raise InputOutputError(
+            f"scenario '{target.name}' already exists: {target}",
+            hint=f"edit it with 'replykit edit {target.name}', or choose another id",
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".new-{target.name}-"))
+    except OSError as exc:
+        raise InputOutputError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
+    try:
+        for name, content in files.items():
+            if isinstance(content, Path):
+                shutil.copyfile(content, staging / name)
+            else:
+                (staging / name).write_text(content, encoding="utf-8")
+        os.rename(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if target.exists():
+            raise InputOutputError(f"scenario '{target.name}' already exists: {target}") from None
+        raise InputOutputError(f"{target}: cannot create: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class NewResult:
+    """A scenario just created in the user library."""
+
+    folder: Path
+    copied_from: Pack | None
+    languages: tuple[str, ...]
+    hides: tuple[Pack, ...]
+
+
+def _title(scenario_id: str) -> str:
+    return scenario_id.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _find_entry(library: Library, scenario_id: str, *, hint: str) -> Pack:
+    entries = library.entries()
+    if scenario_id not in entries:
+        close = did_you_mean(scenario_id, entries)
+        raise ScenarioNotFound(f"unknown scenario '{scenario_id}'" + (f"; {close}" if close else ""), hint=hint)
+    return entries[scenario_id].pack
+
+
+def new_scenario(
+    scenario_id: str, *, library: Library, source: str | None = None, folder: Path | None = None
+) -> NewResult:
+    """Scaffold a scenario in the user library, or copy ``source`` (all its languages) as a start."""
+    check_id(scenario_id)
+    root = folder or user_dir()
+    target = root / scenario_id
+    if target.exists():
+        raise InputOutputError(
+            f"scenario '{scenario_id}' already exists: {target}",
+            hint=f"edit it with 'replykit edit {scenario_id}', or choose another id",
+        )
+    hides = tuple(p for p in library.packs if p.path != root and (p.path / scenario_id / SCENARIO_FILE).is_file())
+    if source is None:
+        files: dict[str, str | Path] = {
+            SCENARIO_FILE: _SCENARIO_TEXT.format(title=_title(scenario_id)),
+            "en" + TEMPLATE_SUFFIX: _TEMPLATE_TEXT,
+        }
+        _create_folder(target, files)
+        return NewResult(target, None, ("en",), hides)
+    pack = _find_entry(library, check_id(source), hint="run 'replykit list' to see every scenario")
+    original = library.find(source)
+    files = {SCENARIO_FILE: original.path}
+    files.update({lang + TEMPLATE_SUFFIX: path for lang, path in original.templates})
+    _create_folder(target, files)
+    return NewResult(target, pack, original.languages, hides)
+
+
+@dataclass(frozen=True)
+class EditTarget:
+    """The scenario folder to open, and the built-in it was copied from, if any."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    copied_from: Pack | None
+
+
+def edit_target(scenario_id: str, *, library: Library, folder: Path | None = None) -> EditTarget:
+    """The folder to edit; a built-in scenario is first copied to the user library."""
+    check_id(scenario_id)
+    pack = _find_entry(library, scenario_id, hint=f"create it with 'replykit new {scenario_id}'")
+    copied: Pack | None = None
+    where = pack.path / scenario_id
+    if pack.origin == "built-in":
+        where = new_scenario(scenario_id, library=library, source=scenario_id, folder=folder).folder
+        copied = pack
+    files = (where / SCENARIO_FILE, *sorted(where.glob("*" + TEMPLATE_SUFFIX)))
+    return EditTarget(where, files, copied)
+
+
+def editor_command(*, environ: MappingABC[str, str] | None = None) -> list[str]:
+    """$VISUAL, else $EDITOR, split like a shell would; UsageError if neither is set."""
+    env = os.environ if environ is None else environ
+    for var in ("VISUAL", "EDITOR"):
+        value = env.get(var, "").strip()
+        if value:
+            try:
+                words = shlex.split(value)
+            except ValueError as exc:
+                raise UsageError(f"{var}={value!r}: {exc}") from None
+            if words:
+                return words
+    raise UsageError(
+        "no editor: neither VISUAL nor EDITOR is set",
+        hint="set one, for example: export EDITOR=nano (or EDITOR='code --wait')",
+    )
+
+
+def run_editor(files: tuple[Path, ...], *, environ: MappingABC[str, str] | None = None) -> None:
+    """Open the files in the user's editor and wait for it to close."""
+    command = editor_command(environ=environ)
+    try:
+        result = subprocess.run([*command, *(str(f) for f in files)], check=False)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot run editor {shlex.join(command)!r}: {exc.strerror or exc}",
+            hint="set VISUAL or EDITOR to an editor command on your PATH",
+        ) from None
+    if result.returncode != 0:
+        raise ReplykitError(
+            f"the editor exited with status {result.returncode}; the scenario was not checked",
+            hint="run 'replykit edit' again, or check it with 'replykit show'",
+        )
+
+
+def check_scenario(scenario_id: str, *, library: Library) -> tuple[Scenario | None, list[ReplykitError]]:
+    """Load a scenario, compile every language and try it with example values; return all problems."""
+    from replykit.fields import resolve_values
+    from replykit.render import load_template, make_environment, render
+    from replykit.scenario import example_values
+
+    try:
+        scenario = library.find(scenario_id)
+    except ReplykitError as exc:
+        return None, [exc]
+    env = make_environment(library.roots)
+    problems: list[ReplykitError] = []
+    try:
+        values = resolve_values(scenario.fields, cli=example_values(scenario))
+    except ReplykitError:
+        values = None  # a required field without an example: compile only
+    for lang in scenario.languages:
+        try:
+            template = load_template(env, scenario, lang)
+            if values is not None:
+                render(template, scenario, values, lang=lang)
+        except ReplykitError as exc:
+            problems.append(exc)
+    return scenario, problems

@@ -1,0 +1,196 @@
+"""The user's own library in the core: init, new, copies of built-ins, the editor and the check after it."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from replykit import errors, userlib
+from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
+from replykit.library import Library, builtin_dir, search_path, user_dir
+
+
+def library() -> Library:
+    return Library(search_path())
+
+
+@pytest.mark.parametrize("scenario_id", ["wrong-size", "a", "x_1", "2nd-try"])
+def test_good_ids(scenario_id: str) -> None:
+    assert userlib.check_id(scenario_id) == scenario_id
+
+
+@pytest.mark.parametrize(
+    "scenario_id",
+    ["", "../evil", "a/b", "a\\b", ".hidden", "-dash", "_partials", "Upper", "with space", "/abs"],
+    ids=["empty", "parent", "slash", "backslash", "dot", "dash", "underscore", "upper", "space", "absolute"],
+)
+def test_bad_ids_are_refused(scenario_id: str) -> None:
+    with pytest.raises(UsageError, match="is not a valid scenario id"):
+        userlib.check_id(scenario_id)
+
+
+def test_init_creates_a_readme_and_a_working_example() -> None:
+    result = userlib.init_library()
+    assert result.folder == user_dir()
+    assert result.created == (user_dir() / "README.md", user_dir() / "example")
+    assert "replykit new ID" in (user_dir() / "README.md").read_text(encoding="utf-8")
+    scenario, problems = userlib.check_scenario("example", library=library())
+    assert problems == [] and scenario is not None and scenario.languages == ("en",)
+    assert library().entries()["example"].pack.origin == "user"
+
+
+def test_init_twice_changes_nothing() -> None:
+    userlib.init_library()
+    readme = user_dir() / "README.md"
+    readme.write_text("mine\n", encoding="utf-8")
+    assert userlib.init_library().created == ()
+    assert readme.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_new_scaffold_is_valid_and_renders() -> None:
+    result = userlib.new_scenario("wrong-size", library=library())
+    assert result.folder == user_dir() / "wrong-size"
+    assert sorted(p.name for p in result.folder.iterdir()) == ["en.j2", "scenario.yaml"]
+    assert (result.copied_from, result.languages, result.hides) == (None, ("en",), ())
+    scenario, problems = userlib.check_scenario("wrong-size", library=library())
+    assert problems == [] and scenario is not None and scenario.title == "Wrong size"
+    assert [p.name for p in user_dir().iterdir()] == ["wrong-size"]  # no staging folder left behind
+
+
+def test_new_from_a_built_in_copies_every_language() -> None:
+    result = userlib.new_scenario("my-missing", library=library(), source="missing-items")
+    original = builtin_dir() / "missing-items"
+    assert result.copied_from is not None and result.copied_from.origin == "built-in"
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(p.name for p in original.iterdir())
+    for path in original.iterdir():
+        assert (result.folder / path.name).read_bytes() == path.read_bytes()
+    assert userlib.check_scenario("my-missing", library=library())[1] == []
+
+
+def test_new_with_a_built_in_id_says_what_it_hides() -> None:
+    result = userlib.new_scenario("missing-items", library=library(), source="missing-items")
+    assert [p.origin for p in result.hides] == ["built-in"]
+    assert library().entries()["missing-items"].pack.origin == "user"
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "source", "error", "message"),
+    [
+        ("taken", None, InputOutputError, "scenario 'taken' already exists"),
+        ("fresh", "missng-items", ScenarioNotFound, "did you mean missing-items"),
+        ("fresh", "../etc", UsageError, "not a valid scenario id"),
+        ("../fresh", None, UsageError, "not a valid scenario id"),
+    ],
+    ids=["exists", "unknown-source", "bad-source", "bad-id"],
+)
+def test_new_refuses(scenario_id: str, source: str | None, error: type[Exception], message: str) -> None:
+    userlib.new_scenario("taken", library=library())
+    before = (user_dir() / "taken" / "en.j2").read_text(encoding="utf-8")
+    with pytest.raises(error, match=message):
+        userlib.new_scenario(scenario_id, library=library(), source=source)
+    assert (user_dir() / "taken" / "en.j2").read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in user_dir().iterdir()) == ["taken"]
+
+
+def test_editing_a_built_in_edits_a_copy() -> None:
+    target = userlib.edit_target("missing-items", library=library())
+    assert target.copied_from is not None and target.folder == user_dir() / "missing-items"
+    assert [p.name for p in target.files] == ["scenario.yaml", "en.j2"]
+    again = userlib.edit_target("missing-items", library=library())
+    assert again.copied_from is None and again.folder == target.folder
+
+
+def test_editing_a_scenario_of_a_templates_dir_edits_it_in_place(make_pack) -> None:  # type: ignore[no-untyped-def]
+    pack = make_pack({"mine/scenario.yaml": "title: T\nsummary: S\n", "mine/en.j2": "Subject: s\n\nHi\n"})
+    target = userlib.edit_target("mine", library=Library(search_path(templates_dirs=(pack,))))
+    assert target.folder == pack / "mine" and target.copied_from is None
+
+
+def test_editing_an_unknown_scenario_suggests_new() -> None:
+    with pytest.raises(ScenarioNotFound) as caught:
+        userlib.edit_target("wrong-sise", library=library())
+    assert "replykit new wrong-sise" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("environ", "command"),
+    [
+        ({"VISUAL": "code --wait", "EDITOR": "vi"}, ["code", "--wait"]),
+        ({"VISUAL": "  ", "EDITOR": "vi"}, ["vi"]),
+        ({"EDITOR": "'/opt/My Editor/bin/ed' -n"}, ["/opt/My Editor/bin/ed", "-n"]),
+    ],
+    ids=["visual-wins", "blank-visual", "quoted"],
+)
+def test_editor_command(environ: dict[str, str], command: list[str]) -> None:
+    assert userlib.editor_command(environ=environ) == command
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [({}, "neither VISUAL nor EDITOR is set"), ({"EDITOR": "vi 'unclosed"}, "No closing quotation")],
+    ids=["none", "bad-quoting"],
+)
+def test_editor_command_errors(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        userlib.editor_command(environ=environ)
+
+
+def _editor(tmp_path: Path, code: str) -> dict[str, str]:
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nfrom pathlib import Path\nfiles = [Path(a) for a in sys.argv[1:]]\n" + code)
+    return {"EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"}
+
+
+def test_run_editor_passes_every_file(tmp_path: Path) -> None:
+    files = (tmp_path / "a.yaml", tmp_path / "b.j2")
+    for f in files:
+        f.write_text("x", encoding="utf-8")
+    userlib.run_editor(files, environ=_editor(tmp_path, "for f in files: f.write_text(f.name)\n"))
+    assert [f.read_text() for f in files] == ["a.yaml", "b.j2"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "error", "code"),
+    [
+        ({"EDITOR": "/nonexistent/editor"}, UsageError, errors.USAGE),
+        (None, ReplykitError, errors.ERROR),
+    ],
+    ids=["not-found", "fails"],
+)
+def test_run_editor_errors(tmp_path: Path, environ: dict[str, str] | None, error: type, code: int) -> None:
+    environ = environ or _editor(tmp_path, "sys.exit(3)\n")
+    with pytest.raises(error) as caught:
+        userlib.run_editor((tmp_path / "x",), environ=environ)
+    assert caught.value.exit_code == code
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "message"),
+    [
+        ({"en.j2": "Subject: s\n\nHi {{ nmae }}\n"}, "en.j2:3", "undeclared variable nmae; did you mean name"),
+        ({"en.j2": "Subject: s\n\n{% if name %}\n"}, "en.j2:3", "Unexpected end of template"),
+        ({"de.j2": "no subject\n"}, "de.j2:1", "starts with a 'Subject: ...' line"),
+        ({"en.j2": 'Subject: s\n\n{% include "_partials/nope.j2" %}\n'}, "en.j2:3", "included template not found"),
+        ({"scenario.yaml": "title: T\nsumary: S\n"}, "scenario.yaml:2", "unknown key 'sumary'"),
+    ],
+    ids=["undeclared", "syntax", "no-subject", "missing-include", "bad-yaml-key"],
+)
+def test_check_names_file_and_line(files: dict[str, str], where: str, message: str) -> None:
+    folder = userlib.new_scenario("mine", library=library()).folder
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    _, problems = userlib.check_scenario("mine", library=library())
+    assert len(problems) == 1
+    assert f"{where}: " in str(problems[0]) and message in str(problems[0])
+    assert problems[0].exit_code == errors.SCENARIO_INVALID
+
+
+def test_check_lists_every_broken_language() -> None:
+    folder = userlib.new_scenario("mine", library=library()).folder
+    (folder / "en.j2").write_text("Subject: s\n\n{{ nmae }}\n", encoding="utf-8")
+    (folder / "de.j2").write_text("Subject: s\n\n{{ nmae }}\n", encoding="utf-8")
+    _, problems = userlib.check_scenario("mine", library=library())
+    assert sorted(Path(str(p.path)).name for p in problems) == ["de.j2", "en.j2"]  # type: ignore[attr-defined]
