@@ -216,28 +216,33 @@ def render(
     lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the reply, such as de or pt-BR."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile)."
+    ),
 ) -> None:
     """Render a scenario's reply and print it on stdout."""
+    from replykit.config import active_profile
     from replykit.fields import parse_assignments, read_data, resolve_values, unused_keys
     from replykit.languages import choose_language
     from replykit.render import render_scenario
 
     library, scenario = ctx.meta[_SCENARIO_KEY]
+    seller = active_profile(option=profile)
     values = {**ctx.meta[_FIELD_VALUES_KEY], **parse_assignments(set_, scenario.fields)}
     file_values = read_data(data, stdin=sys.stdin) if data else {}
     extra = unused_keys(scenario.fields, file_values)
     if extra:
         warn(f"--data: {scenario.id} has no field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; ignored")
-    language, notice = choose_language(scenario, lang)
+    language, notice = choose_language(scenario, lang or seller.lang)
     if notice:
         warn(notice)
     try:
-        resolved = resolve_values(scenario.fields, cli=values, data=file_values)
+        resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
     except MissingFields as exc:
         if not _interactive(no_input) or data == "-":
             raise
         _prompt_missing(scenario, exc.missing, values)
-        resolved = resolve_values(scenario.fields, cli=values, data=file_values)
+        resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
     reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
     write_stdout(reply.body)
 
@@ -323,3 +328,8 @@ def show(
 def main() -> None:
     """Console-script entry point."""
     typer.main.get_command(app).main(prog_name="replykit")
+
+
+from replykit.cli_setup import register as _register_setup_commands  # noqa: E402 - needs app
+
+_register_setup_commands(app)

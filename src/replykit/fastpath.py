@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 # render's own options that this path understands; every other option is a scenario field.
-VALUE_OPTIONS = frozenset({"--set", "--data", "--lang", "--templates-dir"})
+VALUE_OPTIONS = frozenset({"--set", "--data", "--lang", "--templates-dir", "--profile"})
 FLAG_OPTIONS = frozenset({"--no-input"})
 _HELP = frozenset({"-h", "--help"})
 
@@ -71,6 +71,7 @@ def main(argv: list[str]) -> int | None:
     data = generic.get("--data", [None])[-1]
 
     from replykit import errors
+    from replykit.config import active_profile
     from replykit.errors import ReplykitError
     from replykit.fields import parse_assignments, read_data, resolve_values, unused_keys
     from replykit.languages import choose_language
@@ -87,10 +88,11 @@ def main(argv: list[str]) -> int | None:
         values = {by_option[option]: value for option, value in options.items()}
         values.update(parse_assignments(generic.get("--set", []), scenario.fields))
         file_values = read_data(data, stdin=sys.stdin) if data else {}
-        language, notice = choose_language(scenario, generic.get("--lang", [None])[-1])
+        seller = active_profile(option=generic.get("--profile", [None])[-1])
+        language, notice = choose_language(scenario, generic.get("--lang", [None])[-1] or seller.lang)
         if notice or unused_keys(scenario.fields, file_values):
             return None
-        resolved = resolve_values(scenario.fields, cli=values, data=file_values)
+        resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
         reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
     except ReplykitError:
         return None
