@@ -15,6 +15,8 @@ INVALID_VALUE = 5
 SCENARIO_INVALID = 6
 SECURITY = 7
 INPUT_OUTPUT = 8
+CLIPBOARD = 9
+UNSAFE_HEADER = 10
 CONFIG_INVALID = 11
 INTERRUPTED = 130
 BROKEN_PIPE = 141
@@ -108,3 +110,23 @@ class ConfigInvalid(ReplykitError, ValueError):
         super().__init__(where + message, hint=hint)
         self.path = path
         self.line = line
+
+
+class OutputExists(InputOutputError, FileExistsError):
+    """--output names a file that exists, and --force was not given."""
+
+
+class ClipboardUnavailable(ReplykitError, OSError):
+    """No clipboard tool worked and there is no terminal for OSC 52."""
+
+    exit_code = CLIPBOARD
+
+
+class UnsafeHeader(ReplykitError, ValueError):
+    """A value bound for a mail header holds a line break, a control character or an encoded word."""
+
+    exit_code = UNSAFE_HEADER
+
+
+class InvalidAddress(InvalidValue):
+    """An email address given as an option is not a plain addr-spec such as buyer@example.com."""

@@ -1,0 +1,326 @@
+"""Replies as email: header value checks, addresses, the .eml draft, mailto: URLs, and parse-back checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime, getaddresses, make_msgid
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from replykit.errors import InvalidAddress, UnsafeHeader
+
+if TYPE_CHECKING:
+    from replykit.render import Reply
+
+# RFC 5322 dot-atom local part; a domain of letter-digit-hyphen labels.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+ADDR_SPEC = re.compile(rf"(?P<local>{_ATEXT}(?:\.{_ATEXT})*)@(?P<domain>{_LABEL}(?:\.{_LABEL})*)")
+# Python's email package decodes RFC 2047 words in header values it is given, and before the
+# fix for CVE-2024-6923 writes a decoded line break back out unencoded. Refuse anything shaped like one.
+_ENCODED_WORD = re.compile(r"=\?.*\?=", re.DOTALL)
+_ID = r"[!-;=?-~]+@[!-;=?-~]+"  # printable ASCII without '<', '>' and spaces
+_MSG_ID = re.compile(rf"<(?P<id>{_ID})>|(?P<bare>{_ID})")
+_NAME_AND_ADDRESS = re.compile(r"(?P<name>.*)<(?P<addr>[^<>]*)>\s*", re.DOTALL)
+_MAX_LINE = 998  # RFC 5322 line limit, in bytes
+_CHAR_NAMES = {
+    "\n": "line feed",
+    "\r": "carriage return",
+    "\0": "NUL",
+    "\t": "tab",
+    "\x1b": "escape",
+    "\x0b": "line tabulation",
+    "\x0c": "form feed",
+    "\x7f": "delete",
+    "\x85": "next line",
+}
+
+
+def _unsafe_char(value: str) -> str | None:
+    """The first control, line-separator or format character in value, or None."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in "\u0085\ufeff":
+            return char
+    return None
+
+
+def check_header_text(label: str, value: str) -> str:
+    """Return value unchanged, or raise UnsafeHeader if it could break out of a mail header."""
+    char = _unsafe_char(value)
+    if char is not None:
+        name = _CHAR_NAMES.get(char) or unicodedata.name(char, "control character").lower()
+        raise UnsafeHeader(
+            f"{label}: {value!r} contains a {name} (U+{ord(char):04X}); a mail header must be one line of plain text",
+            hint="remove the line break or control character from the value",
+        )
+    if _ENCODED_WORD.search(value):
+        raise UnsafeHeader(
+            f"{label}: {value!r} looks like an RFC 2047 encoded word ('=?...?='); replykit encodes headers itself",
+            hint="give the text as it should read, not encoded",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """One address, with an optional display name."""
+
+    name: str
+    addr: str
+
+    def header(self) -> Address:
+        """The email package's Address, which quotes and encodes the display name."""
+        return Address(display_name=self.name, addr_spec=self.addr)
+
+
+def _unquote(name: str) -> str:
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", name[1:-1])
+    return name
+
+
+def check_address(label: str, addr: str) -> str:
+    """Return a plain addr-spec (local@domain), or raise InvalidAddress saying why it is not one."""
+    addr = addr.strip()
+    problem = ""
+    if not addr:
+        problem = "it is empty"
+    elif "," in addr and addr.count("@") > 1:
+        problem = "that is a list; give one address per option and repeat the option"
+    elif addr.count("@") != 1:
+        problem = "an address has exactly one '@'"
+    elif not addr.isascii():
+        problem = "replykit takes ASCII addresses (write an international domain in its xn-- form)"
+    elif not ADDR_SPEC.fullmatch(addr):
+        problem = "expected an address such as buyer@example.com"
+    elif len(addr.split("@")[0]) > 64 or len(addr) > 254:
+        problem = "it is longer than an address may be"
+    if problem:
+        raise InvalidAddress(
+            f"{label}: {addr!r} is not an email address: {problem}",
+            hint="give one address per option, as buyer@example.com or 'Name <buyer@example.com>'",
+        )
+    return addr
+
+
+def parse_mailbox(label: str, value: str) -> Mailbox:
+    """Read 'buyer@example.com', 'Name <buyer@example.com>' or '"Doe, Jo" <jo@example.com>' as one mailbox."""
+    check_header_text(label, value)
+    match = _NAME_AND_ADDRESS.fullmatch(value.strip())
+    if match:
+        return Mailbox(name=_unquote(match["name"]), addr=check_address(label, match["addr"]))
+    if "<" in value or ">" in value:
+        raise InvalidAddress(
+            f"{label}: {value!r} is not an email address: unbalanced '<' or '>'",
+            hint="write it as 'Name <buyer@example.com>'",
+        )
+    return Mailbox(name="", addr=check_address(label, value))
+
+
+def parse_message_id(label: str, value: str) -> str:
+    """Return '<id@host>' for a Message-ID given with or without its angle brackets."""
+    check_header_text(label, value)
+    match = _MSG_ID.fullmatch(value.strip())
+    if not match:
+        raise InvalidAddress(
+            f"{label}: {value!r} is not a Message-ID",
+            hint="copy the buyer's Message-ID header, such as <4521.123@mail.example.com>",
+        )
+    return f"<{match['id'] or match['bare']}>"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who a reply is from and to, and the message it answers."""
+
+    sender: Mailbox | None = None
+    to: tuple[Mailbox, ...] = ()
+    cc: tuple[Mailbox, ...] = ()
+    reply_to: Mailbox | None = None
+    in_reply_to: str | None = None
+
+
+def envelope(
+    *,
+    sender: str | None = None,
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    reply_to: str | None = None,
+    in_reply_to: str | None = None,
+) -> Envelope:
+    """Check and parse every address option at once; the first bad value raises."""
+    return Envelope(
+        sender=parse_mailbox("--from", sender) if sender is not None else None,
+        to=tuple(parse_mailbox("--to", v) for v in to),
+        cc=tuple(parse_mailbox("--cc", v) for v in cc),
+        reply_to=parse_mailbox("--reply-to", reply_to) if reply_to is not None else None,
+        in_reply_to=parse_message_id("--in-reply-to", in_reply_to) if in_reply_to is not None else None,
+    )
+
+
+def _body_problem(body: str) -> str | None:
+    for char in body:
+        if char not in "\n\t" and unicodedata.category(char) == "Cc":
+            return f"the reply body contains a control character (U+{ord(char):04X})"
+    return None
+
+
+def build_eml(
+    reply: Reply,
+    *,
+    sender: str | Mailbox,
+    to: Sequence[str | Mailbox],
+    cc: Sequence[str | Mailbox] = (),
+    reply_to: str | Mailbox | None = None,
+    in_reply_to: str | None = None,
+    date: datetime | None = None,
+    message_id: str | None = None,
+) -> bytes:
+    """A complete RFC 5322 draft of the reply, checked by parsing it back.
+
+    Opened from a file, X-Unsent makes Outlook and Thunderbird treat it as an editable draft.
+    """
+    mailbox = _as_mailbox("--from", sender)
+    recipients = tuple(_as_mailbox("--to", m) for m in to)
+    copies = tuple(_as_mailbox("--cc", m) for m in cc)
+    answer_to = _as_mailbox("--reply-to", reply_to) if reply_to is not None else None
+    parent = parse_message_id("--in-reply-to", in_reply_to) if in_reply_to is not None else None
+    subject = check_header_text("subject", reply.subject)
+    problem = _body_problem(reply.body)
+    if problem:
+        raise UnsafeHeader(problem, hint="remove it from the field value or the template")
+    if not recipients:
+        raise InvalidAddress("an email needs at least one recipient", hint="pass --to buyer@example.com")
+
+    message = EmailMessage(policy=policy.default)
+    message["From"] = mailbox.header()
+    message["To"] = tuple(m.header() for m in recipients)
+    if copies:
+        message["Cc"] = tuple(m.header() for m in copies)
+    if answer_to is not None:
+        message["Reply-To"] = answer_to.header()
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date or datetime.now().astimezone())
+    message["Message-ID"] = message_id or make_msgid(domain=mailbox.addr.split("@", 1)[1])
+    if parent is not None:
+        message["In-Reply-To"] = parent
+        message["References"] = parent
+    message["X-Unsent"] = "1"
+    # 8bit keeps the draft readable in a text editor; a line over the RFC 5322 limit needs quoted-printable.
+    too_long = any(len(line.encode("utf-8")) > _MAX_LINE for line in reply.body.splitlines())
+    message.set_content(reply.body, charset="utf-8", cte="quoted-printable" if too_long else "8bit")
+    raw = message.as_bytes()
+    verify_eml(
+        raw,
+        sender=mailbox,
+        to=recipients,
+        cc=copies,
+        reply_to=answer_to,
+        in_reply_to=parent,
+        subject=subject,
+        body=reply.body,
+    )
+    return raw
+
+
+def _as_mailbox(label: str, value: str | Mailbox) -> Mailbox:
+    if isinstance(value, Mailbox):
+        check_header_text(label, value.name)
+        return Mailbox(name=value.name, addr=check_address(label, value.addr))
+    return parse_mailbox(label, value)
+
+
+_HEADER_LINE = re.compile(rb"(?P<name>[!-9;-~]+):[ \t]")
+
+
+def verify_eml(
+    raw: bytes,
+    *,
+    sender: Mailbox,
+    to: Sequence[Mailbox],
+    cc: Sequence[Mailbox] = (),
+    reply_to: Mailbox | None = None,
+    in_reply_to: str | None = None,
+    subject: str,
+    body: str,
+) -> None:
+    """Parse a generated message back and raise UnsafeHeader unless it carries exactly what was intended.
+
+    The raw header lines are checked by hand too, so a bug in the email package cannot hide a
+    header it wrote by mistake.
+    """
+    expected = ["from", "to", "subject", "date", "message-id", "x-unsent", "mime-version", "content-type",
+                "content-transfer-encoding"]  # fmt: skip
+    expected += ["cc"] * bool(cc) + ["reply-to"] * (reply_to is not None)
+    expected += ["in-reply-to", "references"] * (in_reply_to is not None)
+    problems: list[str] = []
+
+    head = raw.split(b"\n\n", 1)[0]
+    raw_names: list[str] = []
+    for line in head.split(b"\n"):
+        if any(byte < 0x20 and byte != 0x09 or byte >= 0x7F for byte in line):
+            problems.append(f"a header line is not plain ASCII text: {line[:60]!r}")
+        elif line[:1] in (b" ", b"\t"):
+            continue
+        elif match := _HEADER_LINE.match(line):
+            raw_names.append(match["name"].decode("ascii").lower())
+        else:
+            problems.append(f"not a header line: {line[:60]!r}")
+    if sorted(raw_names) != sorted(expected):
+        problems.append(f"headers {sorted(raw_names)} instead of {sorted(expected)}")
+
+    parsed = BytesParser(policy=policy.default).parsebytes(raw)
+    if sorted(k.lower() for k in parsed.keys()) != sorted(expected):
+        problems.append(f"parsed headers {sorted(k.lower() for k in parsed.keys())} instead of {sorted(expected)}")
+    for name in parsed.keys():
+        for value in parsed.get_all(name, []):
+            if _unsafe_char(str(value)):
+                problems.append(f"{name} decodes to text with a control character: {str(value)!r}")
+
+    def addresses(name: str) -> list[tuple[str, str]]:
+        return getaddresses([str(v) for v in parsed.get_all(name, [])])
+
+    for name, wanted in (("From", [sender]), ("To", to), ("Cc", cc), ("Reply-To", [reply_to] if reply_to else [])):
+        got = addresses(name)
+        if got != [(m.name, m.addr) for m in wanted]:
+            problems.append(f"{name} parses back as {got}, not {[(m.name, m.addr) for m in wanted]}")
+    if str(parsed.get("Subject", "")) != subject:
+        problems.append(f"Subject parses back as {str(parsed.get('Subject', ''))!r}, not {subject!r}")
+    for name in ("In-Reply-To", "References"):
+        if in_reply_to is not None and str(parsed.get(name, "")) != in_reply_to:
+            problems.append(f"{name} parses back as {str(parsed.get(name, ''))!r}")
+    if parsed.is_multipart() or parsed.get_content_type() != "text/plain":
+        problems.append("the body is not a single text/plain part")
+    elif parsed.get_content() != body:
+        problems.append("the body does not parse back to the reply text")
+    if problems:
+        raise UnsafeHeader(
+            "the email did not parse back as intended: " + "; ".join(problems),
+            hint="check the values for control characters or encoded words",
+        )
+
+
+def mailto_url(reply: Reply, *, to: Sequence[str | Mailbox] = (), cc: Sequence[str | Mailbox] = (),
+               in_reply_to: str | None = None) -> str:  # fmt: skip
+    """An RFC 6068 mailto: URL with the subject and body, every value percent-encoded as UTF-8."""
+    recipients = [_as_mailbox("--to", m).addr for m in to]
+    copies = [_as_mailbox("--cc", m).addr for m in cc]
+    subject = check_header_text("subject", reply.subject)
+    fields: list[tuple[str, str]] = []
+    if copies:
+        fields.append(("cc", ",".join(copies)))
+    if in_reply_to is not None:
+        fields.append(("in-reply-to", parse_message_id("--in-reply-to", in_reply_to)))
+    fields.append(("subject", subject))
+    fields.append(("body", reply.body.replace("\n", "\r\n")))
+    path = ",".join(quote(addr, safe="@") for addr in recipients)
+    return "mailto:" + path + "?" + "&".join(f"{key}={quote(value, safe='')}" for key, value in fields)
