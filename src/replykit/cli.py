@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -15,6 +16,7 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from replykit import errors
 from replykit.errors import MissingFields, ReplykitError
+from replykit.output import FORMATS, REPLY_TO_ENV, SENDER_ENV
 
 FIELD_PANEL = "Scenario fields"
 _SCENARIO_KEY = "replykit.scenario"
@@ -172,6 +174,9 @@ def _complete_ids(incomplete: str) -> list[str]:
 
 
 TEMPLATES_DIR_HELP = "Extra folder of scenarios, searched first (repeatable)."
+OUTPUT_PANEL = "Output"
+OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+MAIL_PANEL = "Email (--format eml or mailto)"
 
 
 def _interactive(no_input: bool) -> bool:
@@ -216,11 +221,68 @@ def render(
     lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the reply, such as de or pt-BR."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
+    fmt: OutputFormat = typer.Option(  # type: ignore[valid-type]
+        "text",
+        "--format",
+        metavar="FORMAT",
+        rich_help_panel=OUTPUT_PANEL,
+        case_sensitive=False,
+        help="text (the body), markdown, json, subject (one line), eml (an email draft) or mailto (a URL).",
+    ),
+    copy: bool = typer.Option(
+        False, "--copy", help="Also put the reply on the clipboard.", rich_help_panel=OUTPUT_PANEL
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print nothing on stdout (with --copy).", rich_help_panel=OUTPUT_PANEL
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        rich_help_panel=OUTPUT_PANEL,
+        help="Write the reply to FILE instead of stdout.",
+        dir_okay=False,
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Let --output replace an existing file.", rich_help_panel=OUTPUT_PANEL
+    ),
+    to: list[str] = typer.Option(
+        [],
+        "--to",
+        metavar="ADDRESS",
+        rich_help_panel=MAIL_PANEL,
+        help="Recipient, as buyer@example.com or 'Name <buyer@example.com>' (repeatable).",
+    ),
+    sender: str | None = typer.Option(
+        None,
+        "--from",
+        metavar="ADDRESS",
+        rich_help_panel=MAIL_PANEL,
+        help=f"Sender of an eml draft (default: ${SENDER_ENV}).",
+    ),
+    cc: list[str] = typer.Option(
+        [], "--cc", metavar="ADDRESS", help="Copy recipient (repeatable).", rich_help_panel=MAIL_PANEL
+    ),
+    reply_to: str | None = typer.Option(
+        None,
+        "--reply-to",
+        metavar="ADDRESS",
+        rich_help_panel=MAIL_PANEL,
+        help=f"Reply-To of an eml draft (default: ${REPLY_TO_ENV}).",
+    ),
+    in_reply_to: str | None = typer.Option(
+        None,
+        "--in-reply-to",
+        metavar="MESSAGE-ID",
+        rich_help_panel=MAIL_PANEL,
+        help="The buyer's Message-ID, to thread the reply onto it.",
+    ),
     profile: str | None = typer.Option(
         None, "--profile", metavar="NAME", help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile)."
     ),
 ) -> None:
-    """Render a scenario's reply and print it on stdout."""
+    """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
     from replykit.config import active_profile
     from replykit.fields import parse_assignments, read_data, resolve_values, unused_keys
     from replykit.languages import choose_language
@@ -244,7 +306,47 @@ def render(
         _prompt_missing(scenario, exc.missing, values)
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
     reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
-    write_stdout(reply.body)
+    from replykit.output import produce
+
+    text = produce(reply, fmt=fmt.value, to=to, cc=cc, sender=sender, reply_to=reply_to, in_reply_to=in_reply_to,
+                   environ=os.environ)  # fmt: skip
+    _deliver(text, copy=copy, quiet=quiet, output=output, force=force)
+
+
+def _deliver(text: str, *, copy: bool, quiet: bool, output: Path | None, force: bool) -> None:
+    """Send the finished reply to a file or stdout, and to the clipboard if asked.
+
+    When the clipboard cannot be reached the reply still goes to stdout (even with --quiet),
+    so it is never lost, and the clipboard error decides the exit code.
+    """
+    from replykit.errors import ClipboardUnavailable
+
+    if output is not None:
+        from replykit.output import write_atomic
+
+        write_atomic(output, text, force=force)
+        if not quiet:
+            report(f"wrote {output}", style="bold", label="note")
+    failure: ClipboardUnavailable | None = None
+    if copy:
+        from replykit.clipboard import OSC52
+        from replykit.clipboard import copy as copy_to_clipboard
+
+        try:
+            used = copy_to_clipboard(text)
+        except ClipboardUnavailable as exc:
+            failure = exc
+        else:
+            if used == OSC52:
+                message = "sent to the terminal's clipboard with OSC 52 (tmux needs: set -g set-clipboard on)"
+            else:
+                message = f"copied to the clipboard with {used}"
+            if not quiet:
+                report(message, style="bold", label="note")
+    if output is None and (not quiet or failure is not None):
+        write_stdout(text)
+    if failure is not None:
+        raise failure
 
 
 def _load_all(templates_dir: list[Path]) -> tuple[list[Any], list[ReplykitError]]:

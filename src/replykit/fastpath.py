@@ -17,6 +17,10 @@ from pathlib import Path
 # render's own options that this path understands; every other option is a scenario field.
 VALUE_OPTIONS = frozenset({"--set", "--data", "--lang", "--templates-dir", "--profile"})
 FLAG_OPTIONS = frozenset({"--no-input"})
+# render's output routes (files, clipboard, email), which only the full CLI handles.
+OTHER_OPTIONS = frozenset(
+    {"--format", "--copy", "--quiet", "--output", "--force", "--to", "--from", "--cc", "--reply-to", "--in-reply-to"}
+)
 _HELP = frozenset({"-h", "--help"})
 
 
@@ -37,6 +41,8 @@ def parse(args: list[str]) -> tuple[str, dict[str, list[str]], dict[str, str]] |
         if arg in _HELP:
             return None
         name, eq, value = arg.partition("=")
+        if name in OTHER_OPTIONS:
+            return None
         if name in FLAG_OPTIONS:
             if eq:
                 return None

@@ -1,0 +1,308 @@
+"""render's output routes through the CLI: CliRunner for exact output, the installed script for real runs."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import select
+import subprocess
+import termios
+from collections.abc import Callable
+from email import policy
+from email.parser import BytesParser
+from email.utils import getaddresses
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from replykit import clipboard, errors, fastpath
+from replykit.cli import app
+from replykit.scenario import RESERVED_NAMES
+
+MakePack = Callable[[dict[str, str]], Path]
+
+INTL_PACK = {
+    "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
+    "intl/en.j2": (
+        "Subject: Réclamation 注文 طلبك 📦 {{ name }}\n\n"
+        "Bonjour {{ name }}, ça va ? Crème brûlée.\n"
+        "日本語のテキスト、ありがとうございます。\n"
+        "مرحبا، شكرا لك على رسالتك\n"
+        "Emoji: 📦🙂👍🏽 *not bold*\n\n"
+        "Best wishes,\nZoë\n"
+    ),
+}
+INTL_SUBJECT = "Réclamation 注文 طلبك 📦 Zoë Ünal"
+INTL_BODY = (
+    "Bonjour Zoë Ünal, ça va ? Crème brûlée.\n日本語のテキスト、ありがとうございます。\nمرحبا، شكرا لك على رسالتك\n"
+    "Emoji: 📦🙂👍🏽 *not bold*\n\nBest wishes,\nZoë\n"
+)
+
+
+@pytest.fixture
+def intl(make_pack: MakePack) -> list[str]:
+    """render's argv for a reply in several scripts."""
+    return ["render", "intl", "--templates-dir", str(make_pack(INTL_PACK)), "--name", "Zoë Ünal"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def headless_env(**extra: str) -> dict[str, str]:
+    """The test's environment without any display, so no clipboard tool applies."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME")}
+    env.update(extra)
+    return env
+
+
+def sh(replykit_bin: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed script without a controlling terminal (as cron or a CI job would)."""
+    return subprocess.run(
+        [replykit_bin, *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        start_new_session=True,
+        timeout=60,
+    )
+
+
+# --- formats -------------------------------------------------------------------------------------
+
+
+def test_text_is_the_default_format(intl: list[str]) -> None:
+    assert run(*intl) == (0, INTL_BODY, "")
+    assert run(*intl, "--format", "text") == (0, INTL_BODY, "")
+
+
+def test_subject_prints_one_line(intl: list[str]) -> None:
+    assert run(*intl, "--format", "subject") == (0, INTL_SUBJECT + "\n", "")
+
+
+def test_json_has_scenario_language_subject_body_and_values(intl: list[str]) -> None:
+    code, out, err = run(*intl, "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["scenario"] == "intl" and document["language"] == "en"
+    assert (document["subject"], document["body"]) == (INTL_SUBJECT, INTL_BODY)
+    assert document["values"]["name"] == "Zoë Ünal"
+    assert "Zoë" in out  # UTF-8, not \\u escapes
+
+
+def test_json_writes_dates_iso_and_decimals_as_strings(make_pack: MakePack) -> None:
+    pack = make_pack(
+        {
+            "d/scenario.yaml": "title: t\nsummary: s\nfields:\n  due:\n    type: date\n    required: true\n"
+            "  refund:\n    type: decimal\n    required: true\n",
+            "d/en.j2": "Subject: s\n\n{{ due }} {{ refund }}\n",
+        }
+    )
+    code, out, _ = run("render", "d", "--templates-dir", str(pack), "--due", "2026-03-14", "--refund", "12.50",
+                       "--format", "json")  # fmt: skip
+    assert code == 0
+    values = json.loads(out)["values"]
+    assert (values["due"], values["refund"]) == ("2026-03-14", "12.50")
+
+
+def test_markdown_has_the_subject_heading_escaped_markup_and_hard_breaks(intl: list[str]) -> None:
+    code, out, _ = run(*intl, "--format", "markdown")
+    assert code == 0
+    assert out.startswith(f"# {INTL_SUBJECT}\n\nBonjour Zoë Ünal, ça va ? Crème brûlée.\\\n")
+    assert "Emoji: 📦🙂👍🏽 \\*not bold\\*\n\nBest wishes,\\\nZoë\n" in out
+
+
+def test_mailto_is_one_ascii_line(intl: list[str]) -> None:
+    code, out, _ = run(*intl, "--format", "mailto", "--to", "Zoë <zoe@example.com>", "--cc", "boss@example.com")
+    assert code == 0 and out.isascii() and out.count("\n") == 1
+    assert out.startswith("mailto:zoe@example.com?cc=boss%40example.com&subject=R%C3%A9clamation%20")
+    assert "%0D%0A" in out and "%0A%0A" not in out
+
+
+def test_eml_is_a_draft_with_sender_recipients_and_thread(intl: list[str]) -> None:
+    code, out, err = run(
+        *intl, "--format", "eml", "--from", "Boutique Hélène <shop@example.com>", "--to", '"Ünal, Zoë" <zoe@example.com>',
+        "--cc", "boss@example.com", "--reply-to", "help@example.com", "--in-reply-to", "CAF-1@mail.example.com",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    message = BytesParser(policy=policy.default).parsebytes(out.encode("utf-8"))
+    assert getaddresses([str(message["To"])]) == [("Ünal, Zoë", "zoe@example.com")]
+    assert getaddresses([str(message["From"])]) == [("Boutique Hélène", "shop@example.com")]
+    assert str(message["Subject"]) == INTL_SUBJECT
+    assert str(message["In-Reply-To"]) == str(message["References"]) == "<CAF-1@mail.example.com>"
+    assert message["X-Unsent"] == "1" and message.get_content() == INTL_BODY
+
+
+def test_eml_sender_from_the_environment(intl: list[str]) -> None:
+    env = {"REPLYKIT_FROM": "env@example.com", "REPLYKIT_REPLY_TO": "help@example.com"}
+    code, out, _ = run(*intl, "--format", "eml", "--to", "zoe@example.com", env=env)
+    assert code == 0 and out.startswith("From: env@example.com\n") and "\nReply-To: help@example.com\n" in out
+    # The variables are defaults for email only; other formats ignore them.
+    assert run(*intl, env=env) == (0, INTL_BODY, "")
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        (["--format", "eml", "--to", "zoe@example.com"], errors.USAGE, "error: an email needs a sender\n"
+         "hint: pass --from shop@example.com or set REPLYKIT_FROM\n"),
+        (["--to", "zoe@example.com"], errors.USAGE, "error: --to is not used by --format text\n"),
+        (["--format", "eml", "--from", "s@example.com", "--to", "zoe"], errors.INVALID_VALUE,
+         "error: --to: 'zoe' is not an email address: an address has exactly one '@'\n"),
+        (["--format", "eml", "--from", "s@example.com", "--to", "a@example.com\nBcc: evil@example.com"],
+         errors.UNSAFE_HEADER, "error: --to: 'a@example.com\\nBcc: evil@example.com' contains a line feed (U+000A)"),
+        (["--format", "mailto", "--to", "=?utf-8?q?a=0Abcc:evil@x?= <a@example.com>"], errors.UNSAFE_HEADER,
+         "looks like an RFC 2047 encoded word"),
+        (["--format", "csv"], errors.USAGE, "Invalid value for '--format'"),
+    ],
+    ids=["no-sender", "to-with-text", "bad-address", "newline-in-address", "encoded-word", "unknown-format"],
+)  # fmt: skip
+def test_mail_option_errors(intl: list[str], extra: list[str], code: int, message: str) -> None:
+    got, out, err = run(*intl, *extra, env={"REPLYKIT_FROM": ""})
+    assert (got, out) == (code, "")
+    assert message in err
+
+
+@pytest.mark.parametrize("fmt", ["eml", "subject", "mailto"])
+def test_a_line_break_in_a_field_cannot_reach_a_header(make_pack: MakePack, fmt: str) -> None:
+    pack = make_pack(
+        {"s/scenario.yaml": "title: t\nsummary: s\nfields:\n  name:\n", "s/en.j2": "Subject: {{ name }}\n\nhi\n"}
+    )
+    mail_options = ["--from", "s@example.com", "--to", "b@example.com"] if fmt == "eml" else []
+    code, out, err = run("render", "s", "--templates-dir", str(pack), "--name", "Zoë\rBcc: evil@example.com",
+                         "--format", fmt, *mail_options)  # fmt: skip
+    assert (code, out) == (errors.UNSAFE_HEADER, "")
+    assert "error: subject: 'Zoë\\rBcc: evil@example.com' contains a carriage return (U+000D)" in err
+
+
+# --- --output ------------------------------------------------------------------------------------
+
+
+def test_output_writes_the_file_and_refuses_to_overwrite(intl: list[str], tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "reply.md"
+    assert run(*intl, "--format", "markdown", "--output", str(target)) == (0, "", f"note: wrote {target}\n")
+    first = target.read_text(encoding="utf-8")
+    assert first.startswith(f"# {INTL_SUBJECT}\n")
+    code, out, err = run(*intl, "--output", str(target))
+    assert (code, out) == (errors.INPUT_OUTPUT, "")
+    assert err == f"error: --output {target}: the file exists\nhint: pass --force to replace it\n"
+    assert target.read_text(encoding="utf-8") == first
+    assert run(*intl, "-o", str(target), "--force", "--quiet") == (0, "", "")
+    assert target.read_text(encoding="utf-8") == INTL_BODY
+    assert os.listdir(tmp_path / "out") == ["reply.md"]
+
+
+def test_output_to_a_missing_folder_is_an_io_error(intl: list[str], tmp_path: Path) -> None:
+    code, _, err = run(*intl, "--output", str(tmp_path / "nope" / "reply.txt"))
+    assert code == errors.INPUT_OUTPUT and "cannot write in" in err
+
+
+# --- --copy without a clipboard and with OSC 52 ---------------------------------------------------
+
+
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]], ids=["plain", "quiet"])
+def test_copy_with_no_clipboard_at_all_fails_clearly_and_still_prints(
+    replykit_bin: str, intl: list[str], quiet: list[str]
+) -> None:
+    done = sh(replykit_bin, *intl, "--copy", *quiet, env=headless_env())
+    assert done.returncode == errors.CLIPBOARD
+    assert done.stdout == INTL_BODY.encode("utf-8")
+    err = done.stderr.decode()
+    assert err.startswith("error: could not copy to the clipboard (OSC 52: no terminal")
+    assert "hint: no graphical session here" in err and "xclip" in err and "OSC 52" in err
+
+
+def test_copy_missing_tools_under_x11_says_what_to_install(replykit_bin: str, intl: list[str], tmp_path: Path) -> None:
+    done = sh(replykit_bin, *intl, "--copy", env=headless_env(DISPLAY=":99", PATH=str(tmp_path)))
+    assert done.returncode == errors.CLIPBOARD and done.stdout == INTL_BODY.encode("utf-8")
+    err = done.stderr.decode()
+    assert "xclip: not installed; xsel: not installed" in err
+    assert "hint: install xclip or xsel" in err
+
+
+def _run_on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, bytes, bytes, bytes]:
+    """Run argv with a pseudo-terminal as its controlling terminal and stdin, stdout and stderr piped."""
+    master, slave = pty.openpty()
+
+    def take_terminal() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    try:
+        proc = subprocess.Popen(
+            argv, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            start_new_session=True, preexec_fn=take_terminal,
+        )  # fmt: skip
+        os.close(slave)
+        slave = -1
+        out, err = proc.communicate(timeout=60)
+        terminal = b""
+        while select.select([master], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            terminal += chunk
+    finally:
+        os.close(master)
+        if slave >= 0:
+            os.close(slave)
+    return proc.returncode, out, err, terminal
+
+
+def test_copy_over_ssh_uses_osc52_on_the_terminal_never_stdout(replykit_bin: str, intl: list[str]) -> None:
+    code, out, err, terminal = _run_on_a_terminal([replykit_bin, *intl, "--copy"], headless_env())
+    assert code == 0, err
+    assert out == INTL_BODY.encode("utf-8") and b"\x1b" not in out
+    assert terminal == clipboard.osc52(INTL_BODY)
+    assert b"note: sent to the terminal's clipboard with OSC 52" in err
+
+
+# --- options and the fast path ------------------------------------------------------------------
+
+RENDER = get_command(app).commands["render"]  # type: ignore[attr-defined]
+RENDER_OPTIONS = sorted(opt for param in RENDER.params for opt in getattr(param, "opts", []) if opt.startswith("--"))
+
+
+@pytest.mark.parametrize("option", RENDER_OPTIONS)
+def test_every_render_option_name_is_reserved_for_fields(option: str) -> None:
+    assert option[2:].replace("-", "_") in RESERVED_NAMES
+
+
+@pytest.mark.parametrize("option", RENDER_OPTIONS)
+def test_the_fast_path_knows_every_render_option(option: str) -> None:
+    known = fastpath.VALUE_OPTIONS | fastpath.FLAG_OPTIONS | fastpath.OTHER_OPTIONS | {"--help"}
+    assert option in known
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "json"],
+        ["--format=text"],
+        ["--copy"],
+        ["--copy", "--quiet"],
+        ["-q"],
+        ["--output", "reply.txt"],
+        ["-o", "reply.txt"],
+        ["--output=reply.txt", "--force"],
+        ["--to", "b@example.com"],
+        ["--from", "s@example.com"],
+        ["--cc", "c@example.com"],
+        ["--reply-to", "r@example.com"],
+        ["--in-reply-to", "<m@example.com>"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_fast_path_leaves_output_routes_to_the_full_cli(args: list[str], where: str) -> None:
+    base = ["missing-items", "--name", "A"]
+    argv = args + base if where == "before" else base + args
+    assert fastpath.parse(argv) is None
