@@ -1,0 +1,177 @@
+"""--copy against a real X clipboard: Xvfb, xclip and xsel, read back byte for byte."""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from replykit import clipboard
+from replykit.errors import ClipboardUnavailable
+
+MakePack = Callable[[dict[str, str]], Path]
+
+# A reply in several scripts; the name adds a field value to the template's own text.
+PACK = {
+    "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
+    "intl/en.j2": (
+        "Subject: Réclamation 注文 📦 {{ name }}\n\n"
+        "Bonjour {{ name }}, ça va ? Crème brûlée, Ørsted, Straße.\n"
+        "日本語のテキスト、ありがとうございます。中文，한국어.\n"
+        "مرحبا، شكرا لك على رسالتك\n"
+        "Emoji: 📦🙂👍🏽👩‍👩‍👧\n\n"
+        "Best wishes,\nZoë\n"
+    ),
+}
+NAME = "Zoë Ünal 😀"
+BODY = (
+    f"Bonjour {NAME}, ça va ? Crème brûlée, Ørsted, Straße.\n日本語のテキスト、ありがとうございます。中文，한국어.\n"
+    "مرحبا، شكرا لك على رسالتك\nEmoji: 📦🙂👍🏽👩‍👩‍👧\n\nBest wishes,\nZoë\n"
+).encode()
+
+
+def require(*tools: str) -> dict[str, str]:
+    """Paths of the tools; skip without them on a workstation, but fail in CI, where they must exist."""
+    found = {tool: shutil.which(tool) for tool in tools}
+    missing = [tool for tool, path in found.items() if path is None]
+    if missing:
+        message = f"not installed: {', '.join(missing)} (apt-get install xvfb xclip xsel)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {tool: str(path) for tool, path in found.items()}
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """A private X server on a display number it picks itself; stopped after the module's tests."""
+    xvfb = require("Xvfb")["Xvfb"]
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "320x240x24"],
+        pass_fds=(write_end,),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    os.close(write_end)
+    number = b""
+    deadline = time.monotonic() + 30
+    try:
+        # Xvfb writes the display number once it accepts connections.
+        while not number.endswith(b"\n") and time.monotonic() < deadline:
+            if select.select([read_end], [], [], 1)[0]:
+                chunk = os.read(read_end, 16)
+                if not chunk:
+                    break
+                number += chunk
+        if not number.strip().isdigit():
+            pytest.fail(f"Xvfb did not start (exit status {server.poll()})")
+        yield ":" + number.decode().strip()
+    finally:
+        os.close(read_end)
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def x_env(display: str, path: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "WSL_DISTRO_NAME")}
+    env["DISPLAY"] = display
+    if path is not None:
+        env["PATH"] = path
+    return env
+
+
+def read_clipboard(tool: str, display: str) -> bytes:
+    argv = [tool, "-o", "-selection", "clipboard"] if tool.endswith("xclip") else [tool, "--clipboard", "--output"]
+    return subprocess.run(argv, env=x_env(display), capture_output=True, timeout=10, check=True).stdout
+
+
+def take_clipboard(display: str, xclip: str) -> None:
+    """Put something else on the clipboard so a test cannot pass on an earlier test's text."""
+    subprocess.run([xclip, "-selection", "clipboard", "-in"], input=b"other", env=x_env(display),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, timeout=10)  # fmt: skip
+    assert read_clipboard(xclip, display) == b"other"
+
+
+def pipeline(
+    replykit_bin: str, args: list[str], env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[bytes], float]:
+    """`replykit ARGS | cat`, timed; the timeout fails the test if something holds the pipe open."""
+    started = time.monotonic()
+    done = subprocess.run(
+        ["/bin/sh", "-c", '"$0" "$@" | /bin/cat', replykit_bin, *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        timeout=30,
+    )
+    return done, time.monotonic() - started
+
+
+def test_copy_in_a_pipeline_finishes_at_once_and_round_trips_with_xclip(
+    replykit_bin: str, make_pack: MakePack, display: str
+) -> None:
+    tools = require("xclip", "xsel")
+    take_clipboard(display, tools["xclip"])
+    args = ["render", "intl", "--templates-dir", str(make_pack(PACK)), "--name", NAME, "--copy"]
+    done, seconds = pipeline(replykit_bin, args, x_env(display))
+    assert done.returncode == 0, done.stderr
+    assert seconds < 10, f"the pipeline waited {seconds:.1f}s: the clipboard owner holds our stdout"
+    assert done.stdout == BODY
+    assert done.stderr == b"note: copied to the clipboard with xclip\n"
+    assert read_clipboard(tools["xclip"], display) == BODY
+    assert read_clipboard(tools["xsel"], display) == BODY
+
+
+def test_copy_with_only_xsel_installed(replykit_bin: str, make_pack: MakePack, display: str, tmp_path: Path) -> None:
+    tools = require("xclip", "xsel")
+    take_clipboard(display, tools["xclip"])
+    only_xsel = tmp_path / "bin"
+    only_xsel.mkdir()
+    (only_xsel / "xsel").symlink_to(tools["xsel"])
+    args = ["render", "intl", "--templates-dir", str(make_pack(PACK)), "--name", NAME, "--copy", "--quiet"]
+    done, seconds = pipeline(replykit_bin, args, x_env(display, path=str(only_xsel)))
+    assert done.returncode == 0, done.stderr
+    assert seconds < 10
+    assert (done.stdout, done.stderr) == (b"", b"")
+    assert read_clipboard(tools["xclip"], display) == BODY
+    assert read_clipboard(tools["xsel"], display) == BODY
+
+
+def test_copy_puts_the_chosen_format_on_the_clipboard(replykit_bin: str, make_pack: MakePack, display: str) -> None:
+    tools = require("xclip")
+    take_clipboard(display, tools["xclip"])
+    args = ["render", "intl", "--templates-dir", str(make_pack(PACK)), "--name", NAME, "--copy", "--format", "subject"]
+    done, _ = pipeline(replykit_bin, args, x_env(display))
+    assert done.returncode == 0
+    assert done.stdout == read_clipboard(tools["xclip"], display) == f"Réclamation 注文 📦 {NAME}\n".encode()
+
+
+@pytest.mark.parametrize("name", ["xclip", "xsel"])
+def test_each_x11_backend_round_trips_from_the_core(display: str, name: str) -> None:
+    tools = require("xclip", "xsel")
+    take_clipboard(display, tools["xclip"])
+    (backend,) = [b for b in clipboard.BACKENDS if b.name == name]
+    text = BODY.decode("utf-8")
+    assert clipboard.copy(text, environ=x_env(display), platform="linux", backends=[backend]) == name
+    assert read_clipboard(tools["xclip"], display) == BODY
+
+
+def test_an_unreachable_display_is_reported(tmp_path: Path) -> None:
+    require("xclip", "xsel")
+    with pytest.raises(ClipboardUnavailable) as caught:
+        clipboard.copy("x", environ=x_env(":9999"), platform="linux", tty=str(tmp_path / "no-tty"))
+    assert "xclip: exit status 1" in caught.value.message and "xsel: exit status" in caught.value.message
+    assert "check that the display it names is reachable" in caught.value.hint

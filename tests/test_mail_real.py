@@ -1,0 +1,223 @@
+"""--format eml through real mail programs: mutt with a recording sendmail, msmtp -t into a local SMTP sink."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socketserver
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses
+from pathlib import Path
+
+import pytest
+
+MakePack = Callable[[dict[str, str]], Path]
+
+PACK = {
+    "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
+    "intl/en.j2": (
+        "Subject: Réclamation 注文 طلبك 📦 {{ name }}\n\n"
+        "Bonjour {{ name }}, ça va ? Crème brûlée.\n"
+        "日本語のテキスト、ありがとうございます。\n"
+        "مرحبا، شكرا لك على رسالتك\n"
+        ".a line that starts with a dot\n"
+        "Emoji: 📦🙂👍🏽\n\n"
+        "Best wishes,\nZoë\n"
+    ),
+}
+NAME = "Zoë Ünal"
+SUBJECT = f"Réclamation 注文 طلبك 📦 {NAME}"
+BODY = (
+    f"Bonjour {NAME}, ça va ? Crème brûlée.\n日本語のテキスト、ありがとうございます。\nمرحبا، شكرا لك على رسالتك\n"
+    ".a line that starts with a dot\nEmoji: 📦🙂👍🏽\n\nBest wishes,\nZoë\n"
+)
+SENDER = ("Boutique Hélène", "shop@example.com")
+TO = [("Ünal, Zoë", "zoe@example.com"), ("Shop <EU> desk", "eu@example.com")]
+CC = [("", "boss@example.com")]
+PARENT = "<CAF-4521.x@mail.example.com>"
+
+
+def require(tool: str) -> str:
+    """The tool's path; skip without it on a workstation, but fail in CI, where it must exist."""
+    path = shutil.which(tool)
+    if path is None:
+        message = f"not installed: {tool} (apt-get install mutt msmtp)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def quoted(name: str, addr: str) -> str:
+    return f'"{name}" <{addr}>' if name else addr
+
+
+@pytest.fixture
+def draft(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> Path:
+    """An .eml written by the installed script, with the sender taken from REPLYKIT_FROM."""
+    path = tmp_path / "draft.eml"
+    args = ["render", "intl", "--templates-dir", str(make_pack(PACK)), "--name", NAME, "--format", "eml"]
+    for name, addr in TO:
+        args += ["--to", quoted(name, addr)]
+    for name, addr in CC:
+        args += ["--cc", quoted(name, addr)]
+    args += ["--in-reply-to", PARENT, "--output", str(path)]
+    env = {**os.environ, "REPLYKIT_FROM": quoted(*SENDER)}
+    done = subprocess.run([replykit_bin, *args], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def parse(raw: bytes) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def assert_delivered(message: EmailMessage) -> None:
+    """What comes out the other side: the same people, subject, thread and text."""
+    assert getaddresses([str(message["From"])]) == [SENDER]
+    assert getaddresses([str(v) for v in message.get_all("To", [])]) == TO
+    assert getaddresses([str(v) for v in message.get_all("Cc", [])]) == CC
+    assert str(message["Subject"]) == SUBJECT
+    assert str(message["In-Reply-To"]) == PARENT
+    assert PARENT in str(message["References"])
+    assert message.get_content_type() == "text/plain"
+    assert message.get_content().replace("\r\n", "\n") == BODY
+
+
+# --- mutt ----------------------------------------------------------------------------------------
+
+STUB = """#!/bin/sh
+# A sendmail that records how it was called and what it was given.
+printf '%s\\n' "$@" > "$(dirname "$0")/argv"
+cat > "$(dirname "$0")/stdin"
+"""
+
+
+@pytest.fixture
+def sendmail_stub(tmp_path: Path) -> Path:
+    folder = tmp_path / "stub"
+    folder.mkdir()
+    stub = folder / "sendmail"
+    stub.write_text(STUB)
+    stub.chmod(0o755)
+    return stub
+
+
+def mutt(draft_arg: str, stub: Path, stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    """mutt in batch mode: no muttrc, the stub as sendmail; it sends the draft without asking."""
+    return subprocess.run(
+        [require("mutt"), "-n", "-F", "/dev/null", "-e", f"set sendmail={stub}", "-H", draft_arg],
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def recipients_passed(stub: Path) -> list[str]:
+    argv = (stub.parent / "argv").read_text().splitlines()
+    return argv[argv.index("--") + 1 :] if "--" in argv else [a for a in argv if "@" in a]
+
+
+def test_mutt_sends_the_draft_file(draft: Path, sendmail_stub: Path) -> None:
+    done = mutt(str(draft), sendmail_stub, stdin=None)
+    assert done.returncode == 0, done.stderr
+    assert recipients_passed(sendmail_stub) == [addr for _, addr in TO + CC]
+    assert_delivered(parse((sendmail_stub.parent / "stdin").read_bytes()))
+
+
+def test_mutt_reads_the_draft_from_a_pipe(draft: Path, sendmail_stub: Path) -> None:
+    done = mutt("-", sendmail_stub, stdin=draft.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert recipients_passed(sendmail_stub) == [addr for _, addr in TO + CC]
+    assert_delivered(parse((sendmail_stub.parent / "stdin").read_bytes()))
+
+
+# --- msmtp -t into an SMTP sink ------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    sender: str = ""
+    recipients: list[str] = field(default_factory=list)
+    data: bytes = b""
+
+
+class _SinkHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP to take one message: EHLO, MAIL, RCPT, DATA, QUIT."""
+
+    timeout = 20
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(line.encode("ascii") + b"\r\n")
+
+    def handle(self) -> None:
+        received = Received()
+        self.reply("220 sink ESMTP")
+        while line := self.rfile.readline(10000):
+            command = line.decode("ascii", "replace").strip()
+            verb = command[:4].upper()
+            if verb == "EHLO":
+                self.reply("250-sink")
+                self.reply("250 8BITMIME")
+            elif verb == "MAIL":
+                received.sender = command.split(":", 1)[1].split()[0].strip("<>")
+                self.reply("250 ok")
+            elif verb == "RCPT":
+                received.recipients.append(command.split(":", 1)[1].strip().strip("<>"))
+                self.reply("250 ok")
+            elif verb == "DATA":
+                self.reply("354 end with <CRLF>.<CRLF>")
+                lines = []
+                while (data := self.rfile.readline(100000)) not in (b".\r\n", b""):
+                    lines.append(data[1:] if data.startswith(b"..") else data)
+                received.data = b"".join(lines)
+                self.server.messages.append(received)  # type: ignore[attr-defined]
+                received = Received()
+                self.reply("250 queued")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 ok")
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[tuple[int, list[Received]]]:
+    """An SMTP server on 127.0.0.1 and a free port, in a thread; shut down after the test."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SinkHandler)
+    server.daemon_threads = True
+    server.messages = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], server.messages  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_msmtp_sends_the_draft_to_every_recipient(draft: Path, smtp_sink: tuple[int, list[Received]]) -> None:
+    port, messages = smtp_sink
+    done = subprocess.run(
+        [require("msmtp"), "-C", "/dev/null", "--host=127.0.0.1", f"--port={port}", "--auth=off", "--tls=off",
+         "--read-envelope-from", "-t"],
+        stdin=draft.open("rb"),
+        capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (received,) = messages
+    assert received.sender == SENDER[1]
+    assert received.recipients == [addr for _, addr in TO + CC]
+    message = parse(received.data)
+    assert_delivered(message)
+    assert str(message["X-Unsent"]) == "1"
