@@ -153,3 +153,13 @@ def test_python_dash_m_runs_the_cli() -> None:
         timeout=60,
     )
     assert done.returncode == 0 and done.stdout.startswith("Dear M,")
+
+
+def test_bytes_that_are_not_utf8_pass_through_as_given(replykit_bin: str) -> None:
+    done = subprocess.run(
+        [replykit_bin.encode(), b"render", b"missing-items", b"--name", b"Ren\xe9"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout.startswith(b"Dear Ren\xe9,\n")

@@ -32,7 +32,7 @@ def write_stdout(text: str) -> None:
     """Write the product to stdout as UTF-8 bytes, untouched by Rich or the locale."""
     try:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
         sys.stdout.flush()
     except BrokenPipeError:
         raise _BrokenPipe from None

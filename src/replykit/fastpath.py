@@ -104,7 +104,7 @@ def main(argv: list[str]) -> int | None:
         return None
     try:
         sys.stdout.flush()
-        sys.stdout.buffer.write(reply.body.encode("utf-8"))
+        sys.stdout.buffer.write(reply.body.encode("utf-8", "surrogateescape"))
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
