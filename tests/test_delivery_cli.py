@@ -150,7 +150,7 @@ def test_eml_sender_from_the_environment(intl: list[str]) -> None:
     ("extra", "code", "message"),
     [
         (["--format", "eml", "--to", "zoe@example.com"], errors.USAGE, "error: an email needs a sender\n"
-         "hint: pass --from shop@example.com or set REPLYKIT_FROM\n"),
+         "hint: pass --from shop@example.com, set REPLYKIT_FROM, or run 'replykit config set from ADDRESS'\n"),
         (["--to", "zoe@example.com"], errors.USAGE, "error: --to is not used by --format text\n"),
         (["--format", "eml", "--from", "s@example.com", "--to", "zoe"], errors.INVALID_VALUE,
          "error: --to: 'zoe' is not an email address: an address has exactly one '@'\n"),

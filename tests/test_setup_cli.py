@@ -428,3 +428,39 @@ def test_setup_commands_do_not_load_jinja(args: list[str]) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+# --- the profile's sender address in email drafts -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "profile", "sender"),
+    [
+        (["--from", "cli@example.com"], "env@example.com", "from: p@example.com\n", "cli@example.com"),
+        ([], "env@example.com", "from: p@example.com\n", "env@example.com"),
+        ([], None, "from: Harbour <p@example.com>\n    support_email: s@example.com\n", "Harbour <p@example.com>"),
+        ([], None, "support_email: s@example.com\n", "s@example.com"),
+    ],
+    ids=["--from", "REPLYKIT_FROM", "profile-from", "support-email"],
+)
+def test_eml_sender_comes_from_the_profile_when_not_given(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch, option: list[str], env: str | None, profile: str, sender: str
+) -> None:
+    write_config(config_file, "profiles:\n  default:\n    " + profile)
+    if env:
+        monkeypatch.setenv("REPLYKIT_FROM", env)
+    code, out, err = run("render", "missing-items", "--name", "Zoe", "--format", "eml", "--to", "zoe@example.com", *option)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"From: {sender}\n")
+
+
+def test_other_formats_ignore_the_profile_sender(config_file: Path) -> None:
+    write_config(config_file, "profiles:\n  default:\n    from: p@example.com\n")
+    code, out, err = run("render", "missing-items", "--name", "Zoe", "--format", "json")
+    assert (code, err) == (0, "") and "p@example.com" not in out
+
+
+def test_eml_without_any_sender_says_how_to_set_one() -> None:
+    code, out, err = run("render", "missing-items", "--name", "Zoe", "--format", "eml", "--to", "zoe@example.com")
+    assert (code, out) == (errors.USAGE, "")
+    assert "or run 'replykit config set from ADDRESS'" in err

@@ -308,8 +308,10 @@ def render(
     reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
     from replykit.output import produce
 
+    from replykit.config import sender_address
+
     text = produce(reply, fmt=fmt.value, to=to, cc=cc, sender=sender, reply_to=reply_to, in_reply_to=in_reply_to,
-                   environ=os.environ)  # fmt: skip
+                   environ=os.environ, default_sender=sender_address(seller))  # fmt: skip
     _deliver(text, copy=copy, quiet=quiet, output=output, force=force)
 
 

@@ -105,8 +105,12 @@ def produce(
     reply_to: str | None = None,
     in_reply_to: str | None = None,
     environ: Mapping[str, str] | None = None,
+    default_sender: str | None = None,
 ) -> str:
-    """The reply in the chosen format; --from and --reply-to default to REPLYKIT_FROM and REPLYKIT_REPLY_TO."""
+    """The reply in the chosen format; --from and --reply-to default to REPLYKIT_FROM and REPLYKIT_REPLY_TO.
+
+    ``default_sender`` (the profile's address) is the eml sender when neither --from nor REPLYKIT_FROM gives one.
+    """
     given = {"--to": bool(to), "--cc": bool(cc), "--in-reply-to": in_reply_to is not None,
              "--from": sender is not None, "--reply-to": reply_to is not None}  # fmt: skip
     misplaced = [name for name, used in given.items() if used and fmt not in MAIL_OPTIONS[name]]
@@ -124,10 +128,13 @@ def produce(
     if fmt == "mailto":
         return mail.mailto_url(reply, to=to, cc=cc, in_reply_to=in_reply_to) + "\n"
     if fmt == "eml":
-        sender = sender if sender is not None else env.get(SENDER_ENV) or None
+        sender = sender if sender is not None else env.get(SENDER_ENV) or default_sender or None
         reply_to = reply_to if reply_to is not None else env.get(REPLY_TO_ENV) or None
         if sender is None:
-            raise UsageError("an email needs a sender", hint=f"pass --from shop@example.com or set {SENDER_ENV}")
+            raise UsageError(
+                "an email needs a sender",
+                hint=f"pass --from shop@example.com, set {SENDER_ENV}, or run 'replykit config set from ADDRESS'",
+            )
         if not to:
             raise UsageError("an email needs a recipient", hint="pass --to buyer@example.com (repeatable)")
         raw = mail.build_eml(reply, sender=sender, to=to, cc=cc, reply_to=reply_to, in_reply_to=in_reply_to)
