@@ -306,9 +306,8 @@ def render(
         _prompt_missing(scenario, exc.missing, values)
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
     reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
-    from replykit.output import produce
-
     from replykit.config import sender_address
+    from replykit.output import produce
 
     text = produce(reply, fmt=fmt.value, to=to, cc=cc, sender=sender, reply_to=reply_to, in_reply_to=in_reply_to,
                    environ=os.environ, default_sender=sender_address(seller))  # fmt: skip
