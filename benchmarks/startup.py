@@ -28,7 +28,7 @@ from replykit.library import builtin_dir
 
 def timed(cmd: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr.decode()}")

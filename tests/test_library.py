@@ -378,7 +378,7 @@ def test_every_combination_of_choices_reads_cleanly(library: Library, scenario_i
     scenario = library.find(scenario_id)
     choice_fields = [f for f in scenario.fields if f.choices]
     for combo in product(*[f.choices for f in choice_fields]):
-        chosen = {f.name: c for f, c in zip(choice_fields, combo)}
+        chosen = {f.name: c for f, c in zip(choice_fields, combo, strict=True)}
         for values in (example_values(scenario), required_values(scenario)):
             check_quality(render(library, scenario, {**values, **chosen}))
 
