@@ -72,10 +72,8 @@ class InvalidValue(ReplykitError, ValueError):
     exit_code = INVALID_VALUE
 
 
-class ScenarioInvalid(ReplykitError, ValueError):
-    """A scenario file or template is broken; the message names file and line."""
-
-    exit_code = SCENARIO_INVALID
+class FileProblem(ReplykitError, ValueError):
+    """A file replykit reads is broken; the message starts with 'file:line: '."""
 
     def __init__(self, message: str, *, path: object = None, line: int | None = None, hint: str = "") -> None:
         where = ""
@@ -84,6 +82,12 @@ class ScenarioInvalid(ReplykitError, ValueError):
         super().__init__(where + message, hint=hint)
         self.path = path
         self.line = line
+
+
+class ScenarioInvalid(FileProblem):
+    """A scenario file or template is broken; the message names file and line."""
+
+    exit_code = SCENARIO_INVALID
 
 
 class SecurityViolation(ReplykitError, PermissionError):
@@ -98,18 +102,10 @@ class InputOutputError(ReplykitError, OSError):
     exit_code = INPUT_OUTPUT
 
 
-class ConfigInvalid(ReplykitError, ValueError):
+class ConfigInvalid(FileProblem):
     """The config file is broken; the message names file and line."""
 
     exit_code = CONFIG_INVALID
-
-    def __init__(self, message: str, *, path: object = None, line: int | None = None, hint: str = "") -> None:
-        where = ""
-        if path is not None:
-            where = f"{path}:{line}: " if line else f"{path}: "
-        super().__init__(where + message, hint=hint)
-        self.path = path
-        self.line = line
 
 
 class OutputExists(InputOutputError, FileExistsError):

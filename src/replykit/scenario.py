@@ -237,10 +237,7 @@ def _fields(data: Mapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field
         common, common_path = catalogue.specs.get(name, (Mapping(), path))
         if not own and name not in catalogue.specs:
             raise _fail(path, line, f"field '{name}' has no definition here or in {FIELDS_FILE}")
-        try:
-            result.append(parse_field(name, _merge(own, common), path if own else common_path))
-        except ScenarioInvalid:
-            raise
+        result.append(parse_field(name, _merge(own, common), path if own else common_path))
     return tuple(result)
 
 
