@@ -81,18 +81,25 @@ def config_set(
     _note(f"{key_name} = {updated.profile(name).values[key_name]} in profile {name}{created}, {config.path}")
 
 
+def _key_and_profile(key: str, profile: str | None) -> tuple[str, Any, Any]:
+    """Validate KEY and load the config with the profile that applies (for get and unset)."""
+    from replykit.config import check_key, select_profile
+
+    name = check_key(key)
+    config = _load()
+    chosen, _ = select_profile(config, option=profile)
+    return name, config, chosen
+
+
 @config_app.command("get")
 def config_get(
     key: str = typer.Argument(..., metavar="KEY", help="A profile key."),
     profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
 ) -> None:
     """Print KEY's value in the profile that applies; exit 1 if it is not set."""
-    from replykit.config import check_key, select_profile
     from replykit.errors import ReplykitError
 
-    name = check_key(key)
-    config = _load()
-    chosen, _ = select_profile(config, option=profile)
+    name, config, chosen = _key_and_profile(key, profile)
     if name not in chosen.values:
         raise ReplykitError(
             f"{name} is not set in profile {chosen.name}",
@@ -108,11 +115,9 @@ def config_unset(
 ) -> None:
     """Remove KEY from a profile, so fields fall back to their own default."""
     from replykit.cli import warn
-    from replykit.config import check_key, save_config, select_profile
+    from replykit.config import save_config
 
-    name = check_key(key)
-    config = _load()
-    chosen, _ = select_profile(config, option=profile)
+    name, config, chosen = _key_and_profile(key, profile)
     if name not in chosen.values:
         warn(f"{name} is not set in profile {chosen.name}; nothing to do")
         return
