@@ -30,10 +30,14 @@ from replykit.fields import Field, parse_assignments, read_data, resolve_values,
         (Field("x", type="integer"), "", None),
         (Field("x", type="list"), "", []),
         (Field("x"), "", ""),
+        (Field("x", type="currency"), "EUR", "EUR"),
+        (Field("x", type="currency"), " brl ", "BRL"),
+        (Field("x", type="currency"), "", ""),
     ],
     ids=[
         "text-leading-zero", "text-dash", "text-equals", "integer", "integer-spaces", "decimal", "date",
         "list", "choice", "list-choices", "empty-integer", "empty-list", "empty-text",
+        "currency", "currency-lower-case", "currency-empty",
     ],
 )  # fmt: skip
 def test_parse_accepts(field: Field, raw: str, value: Any) -> None:
@@ -51,8 +55,12 @@ def test_parse_accepts(field: Field, raw: str, value: Any) -> None:
         (Field("x", choices=("reship", "refund")), "refnd", "expected one of: reship, refund; did you mean refund?"),
         (Field("x", type="list", choices=("a", "b")), "a,c", "expected one of: a, b"),
         (Field("x", required=True), "  ", "it is required and cannot be empty"),
+        (Field("x", type="currency"), "EURO", "expected an ISO 4217 currency code such as EUR, USD or BRL"),
+        (Field("x", type="currency"), "ABC", "expected an ISO 4217 currency code"),
+        (Field("x", type="currency"), "€", "expected an ISO 4217 currency code"),
     ],
-    ids=["integer", "decimal-comma", "decimal-nan", "date-format", "date-impossible", "choice", "list-choice", "required-empty"],
+    ids=["integer", "decimal-comma", "decimal-nan", "date-format", "date-impossible", "choice", "list-choice", "required-empty",
+         "currency-long", "currency-unknown", "currency-symbol"],
 )  # fmt: skip
 def test_parse_rejects(field: Field, raw: str, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("?", r"\?").replace(".", r"\.")):

@@ -404,7 +404,7 @@ def test_single_item_and_plain_amount(library: Library) -> None:
     assert "we will refund 12.50 to" in reply.body
     scenario = library.find("missing-items")
     reply = render(library, scenario, {"name": "Alice", "items": "blue mug, tea towel, napkins"})
-    assert "without the blue mug, tea towel and napkins." in reply.body
+    assert "without the blue mug, tea towel, and napkins." in reply.body
 
 
 # 4. Public replies -------------------------------------------------------------------------------
@@ -447,7 +447,8 @@ def test_no_line_ends_with_an_inline_block_tag(path: Path) -> None:
             assert line.startswith("Subject: "), "line 1 must be the subject"
             continue  # the subject is compiled on its own; its line end is not rendered
         stripped = line.rstrip()
-        if stripped.endswith("%}"):
+        last_of_partial = not is_reply and number == len(lines) - 1 and lines[-1] == ""
+        if stripped.endswith("%}") and not last_of_partial:  # a partial's final newline is dropped anyway
             assert not TAG.sub("", stripped).strip(), (
                 f"{path.name}:{number} ends with a block tag after text; its newline would vanish: {line!r}"
             )

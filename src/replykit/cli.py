@@ -295,9 +295,9 @@ def render(
     extra = unused_keys(scenario.fields, file_values)
     if extra:
         warn(f"--data: {scenario.id} has no field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; ignored")
-    language, notice = choose_language(scenario, lang or seller.lang)
-    if notice:
-        warn(notice)
+    choice = choose_language(scenario, lang or seller.lang, source="--lang" if lang else "profile lang")
+    if choice.notice:
+        warn(choice.notice)
     try:
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
     except MissingFields as exc:
@@ -305,7 +305,7 @@ def render(
             raise
         _prompt_missing(scenario, exc.missing, values)
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
-    reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
+    reply = render_scenario(scenario, resolved, lang=choice.language, roots=library.roots)
     from replykit.config import sender_address
     from replykit.output import produce
 
@@ -359,6 +359,9 @@ def _load_all(templates_dir: list[Path]) -> tuple[list[Any], list[ReplykitError]
 @app.command("list")
 def list_(
     tag: list[str] = typer.Option([], "--tag", help="Only scenarios with this tag (repeatable: any of them)."),
+    lang: str | None = typer.Option(
+        None, "--lang", metavar="TAG", help="Only scenarios with a reply in this language (or a close variant of it)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> int:
@@ -368,6 +371,12 @@ def list_(
     loaded, problems = _load_all(templates_dir)
     wanted = set(tag)
     rows = [(entry, sc) for entry, sc in loaded if not wanted or wanted & set(sc.tags)]
+    if lang:
+        from replykit.languages import match_language
+
+        every = sorted({language for _, sc in loaded for language in sc.languages})
+        match_language(lang, every)  # a malformed or unknown tag is an error, not an empty list
+        rows = [(entry, sc) for entry, sc in rows if match_language(lang, sc.languages).language]
     if as_json:
         write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
     elif sys.stdout.isatty():
@@ -395,12 +404,14 @@ def list_(
 @app.command()
 def show(
     scenario_id: str = typer.Argument(..., metavar="SCENARIO", autocompletion=_complete_ids),
+    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the preview, such as de."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:
     """Show a scenario: its fields, advice for this kind of dispute, and a preview."""
     from replykit.describe import field_dict, show_text, source_label
     from replykit.fields import resolve_values
+    from replykit.languages import choose_language
     from replykit.library import Library, search_path
     from replykit.render import render_scenario
     from replykit.scenario import ADVICE_SECTIONS, example_values
@@ -408,8 +419,11 @@ def show(
     library = Library(search_path(templates_dirs=tuple(templates_dir)))
     scenario = library.find(scenario_id)
     entry = library.entries()[scenario_id]
+    choice = choose_language(scenario, lang)
+    if choice.notice:
+        warn(choice.notice)
     values = resolve_values(scenario.fields, cli=example_values(scenario))
-    reply = render_scenario(scenario, values, lang=scenario.language, roots=library.roots)
+    reply = render_scenario(scenario, values, lang=choice.language, roots=library.roots)
     if as_json:
         document = {
             "id": scenario.id,
@@ -421,11 +435,11 @@ def show(
             "source": source_label(entry),
             "fields": [field_dict(f) for f in scenario.fields],
             "advice": {ADVICE_SECTIONS[k]: list(v) for k, v in scenario.advice},
-            "preview": {"subject": reply.subject, "body": reply.body},
+            "preview": {"language": reply.language, "subject": reply.subject, "body": reply.body},
         }
         write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
-    write_stdout(show_text(scenario, source=source_label(entry), preview=reply.body, subject=reply.subject))
+    write_stdout(show_text(scenario, source=source_label(entry), preview=reply))
 
 
 def main() -> None:

@@ -50,7 +50,6 @@ NOT_FIELDS = frozenset({"from", "lang"})
 
 _TOP_KEYS = ("default_profile", "profiles")
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+")
-_LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
 
 
 def _text(raw: str) -> str:
@@ -71,15 +70,21 @@ def _sender(raw: str) -> str:
 
 
 def _lang(raw: str) -> str:
-    if not _LANG.fullmatch(raw):
+    from replykit.languages import parse_tag
+
+    tag = parse_tag(raw)
+    if tag is None:
         raise ValueError("expected a language tag such as en, de or pt-BR")
-    return raw.replace("_", "-")
+    return tag
 
 
 def _currency(raw: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{3}", raw):
-        raise ValueError("expected a three-letter ISO 4217 code such as EUR, USD or GBP")
-    return raw.upper()
+    from replykit.fields import parse_currency
+
+    try:
+        return parse_currency(raw)
+    except ValueError:
+        raise ValueError("expected an ISO 4217 currency code such as EUR, USD or BRL") from None
 
 
 def _timezone(raw: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from replykit.fields import Field
 from replykit.library import Entry
 from replykit.scenario import ADVICE_SECTIONS, Scenario
+
+if TYPE_CHECKING:
+    from replykit.render import Reply
 
 
 def source_label(entry: Entry) -> str:
@@ -56,7 +59,7 @@ def field_dict(field: Field) -> dict[str, Any]:
     }
 
 
-def show_text(scenario: Scenario, *, source: str, preview: str, subject: str) -> str:
+def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
     """The full text of ``replykit show``."""
     out = [
         f"{scenario.id}: {scenario.title}",
@@ -75,7 +78,8 @@ def show_text(scenario: Scenario, *, source: str, preview: str, subject: str) ->
     for key, notes in scenario.advice:
         out += ["", ADVICE_SECTIONS[key] + ":"]
         out += [f"  - {note}" for note in notes]
-    out += ["", "Preview (example values):", "", f"Subject: {subject}", "", preview.rstrip("\n")]
+    out += ["", f"Preview ({preview.language}, example values):", "", f"Subject: {preview.subject}", ""]
+    out.append(preview.body.rstrip("\n"))
     return "\n".join(out) + "\n"
 
 

@@ -95,11 +95,11 @@ def main(argv: list[str]) -> int | None:
         values.update(parse_assignments(generic.get("--set", []), scenario.fields))
         file_values = read_data(data, stdin=sys.stdin) if data else {}
         seller = active_profile(option=generic.get("--profile", [None])[-1])
-        language, notice = choose_language(scenario, generic.get("--lang", [None])[-1] or seller.lang)
-        if notice or unused_keys(scenario.fields, file_values):
+        choice = choose_language(scenario, generic.get("--lang", [None])[-1] or seller.lang)
+        if choice.notice or unused_keys(scenario.fields, file_values):
             return None
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
-        reply = render_scenario(scenario, resolved, lang=language, roots=library.roots)
+        reply = render_scenario(scenario, resolved, lang=choice.language, roots=library.roots)
     except ReplykitError:
         return None
     try:

@@ -43,6 +43,17 @@ def _parse_date(raw: str) -> date:
     return date.fromisoformat(text)
 
 
+def parse_currency(raw: str) -> str:
+    """An ISO 4217 currency code in upper case ('eur' -> 'EUR'), checked against CLDR's list of currencies."""
+    code = raw.strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", code):
+        from babel.numbers import is_currency
+
+        if is_currency(code):
+            return code
+    raise ValueError
+
+
 def _parse_list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -61,6 +72,7 @@ TYPES: dict[str, FieldType] = {
     "integer": FieldType(_parse_integer, "a whole number such as 42", None),
     "decimal": FieldType(_parse_decimal, "a number such as 12.50 (a dot for decimals)", None),
     "date": FieldType(_parse_date, "a date as YYYY-MM-DD, such as 2026-12-03", None),
+    "currency": FieldType(parse_currency, "an ISO 4217 currency code such as EUR, USD or BRL", ""),
     "list": FieldType(_parse_list, "a comma-separated list such as 'blue mug, red cap'", []),
 }
 
@@ -109,9 +121,7 @@ class Field:
             bad = [str(item) for item in items if str(item) not in self.choices]
             if bad:
                 hint = did_you_mean(bad[0], self.choices)
-                raise ValueError(
-                    "expected one of: " + ", ".join(self.choices) + (f"; {hint}" if hint else "")
-                )
+                raise ValueError("expected one of: " + ", ".join(self.choices) + (f"; {hint}" if hint else ""))
         return value
 
 
@@ -154,9 +164,7 @@ def resolve_values(
         except ValueError as exc:
             problems.append(f"{field.name} ({field.option}): {str(raw)!r}: {exc}")
     if problems:
-        raise InvalidValue(
-            "invalid value" + ("s" if len(problems) > 1 else "") + ":\n  " + "\n  ".join(problems)
-        )
+        raise InvalidValue("invalid value" + ("s" if len(problems) > 1 else "") + ":\n  " + "\n  ".join(problems))
     if missing:
         names = ", ".join(f.name for f in missing)
         options = " ".join(f"{f.option} ..." for f in missing)

@@ -1,13 +1,21 @@
-"""Locale-aware Jinja2 filters for dates and money, backed by Babel (imported only when used)."""
+"""Locale-aware Jinja2 filters, backed by Babel (imported only when used).
+
+Every filter formats for the reply's language, which the renderer puts in the
+template context as ``lang``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+"""Unicode directional isolates: left-to-right isolate, first-strong isolate, pop."""
 
 
 def _locale(context: Context) -> Any:
@@ -18,7 +26,7 @@ def _locale(context: Context) -> Any:
 
 @pass_context
 def format_date_filter(context: Context, value: date, style: str = "long") -> str:
-    """``{{ expected_date | date }}``: 'December 3, 2026', '3. Dezember 2026'."""
+    """``{{ expected_date | date }}``: 'December 3, 2026', '3. Dezember 2026', '2026年12月3日'."""
     from babel.dates import format_date
 
     return format_date(value, format=style, locale=_locale(context))
@@ -34,4 +42,30 @@ def format_money_filter(context: Context, amount: Decimal | int, currency: str |
     return format_currency(amount, currency.upper(), locale=_locale(context))
 
 
-FILTERS = {"date": format_date_filter, "money": format_money_filter}
+@pass_context
+def and_list_filter(context: Context, values: Iterable[Any]) -> str:
+    """``{{ items | and_list }}``: 'mug and towel', 'Tasse und Handtuch', 'マグ、タオル'."""
+    from babel.lists import format_list
+
+    return format_list([str(value) for value in values], style="standard", locale=_locale(context))
+
+
+def ltr_filter(value: Any) -> str:
+    """``{{ order_id | ltr }}``: keep a left-to-right value (order or tracking number,
+    e-mail address) in one piece inside right-to-left text."""
+    return f"{LRI}{value}{PDI}"
+
+
+def isolate_filter(value: Any) -> str:
+    """``{{ name | isolate }}``: isolate a value whose direction is not known in advance
+    (a name in Latin or Arabic script) from the text around it."""
+    return f"{FSI}{value}{PDI}"
+
+
+FILTERS = {
+    "date": format_date_filter,
+    "money": format_money_filter,
+    "and_list": and_list_filter,
+    "ltr": ltr_filter,
+    "isolate": isolate_filter,
+}
