@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from replykit import errors
 from replykit.cli import app
-from replykit.library import builtin_dir, user_dir
+from replykit.library import Library, builtin_dir, search_path, user_dir
 
 MakePack = Callable[[dict[str, str]], Path]
 
@@ -141,7 +141,7 @@ def test_config_profiles_and_default(config_file: Path) -> None:
         (["config", "set", "email", "x"], errors.USAGE, "hint: keys: seller_name, store_name, support_email"),
         (["config", "get", "timezon"], errors.USAGE, "did you mean timezone?"),
         (["config", "unset", "nope"], errors.USAGE, "unknown key 'nope'"),
-        (["config", "set", "currency", "euro"], errors.INVALID_VALUE, "currency: 'euro': expected a three-letter"),
+        (["config", "set", "currency", "euro"], errors.INVALID_VALUE, "currency: 'euro': expected an ISO 4217 currency code"),
         (["config", "set", "support_email", "help"], errors.INVALID_VALUE, "expected an email address"),
         (["config", "set", "from", "Harbour"], errors.INVALID_VALUE, "expected an email address"),
         (["config", "set", "lang", "1"], errors.INVALID_VALUE, "expected a language tag"),
@@ -314,10 +314,35 @@ def test_edit_a_built_in_copies_it_first(tmp_path: Path, monkeypatch: pytest.Mon
     copy = user_dir() / "missing-items"
     assert (code, out) == (0, "")
     assert err == (
-        f"note: missing-items is built in; copied it to {copy} and opening the copy\n"
-        "note: missing-items checked: en compile and render\n"
+        f"note: started {copy / 'scenario.yaml'} as a copy of {builtin_dir() / 'missing-items' / 'scenario.yaml'}\n"
+        f"note: started {copy / 'en.j2'} as a copy of {builtin_dir() / 'missing-items' / 'en.j2'}\n"
+        f"note: missing-items checked: {', '.join(Library(search_path()).find('missing-items').languages)} compile and render\n"
     )
     assert log.read_text() == f"{copy / 'scenario.yaml'} {copy / 'en.j2'}"
+
+
+def test_a_swiss_german_variant_of_a_built_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user adds de-CH to a built-in scenario: one new file, no copy of the scenario."""
+    swiss = "for f in files:\n    f.write_text(f.read_text().replace('Subject: ', 'Subject: Schweiz: ', 1))\n"
+    monkeypatch.setenv("EDITOR", editor(tmp_path, swiss))
+    code, out, err = run("edit", "late-delivery", "--lang", "de_CH")
+    variant = user_dir() / "late-delivery" / "de-CH.j2"
+    assert (code, out) == (0, "")
+    assert f"note: started {variant} as a copy of {builtin_dir() / 'late-delivery' / 'de.j2'}\n" in err
+    assert sorted(p.name for p in variant.parent.iterdir()) == ["de-CH.j2"]
+    args = ("render", "late-delivery", "--name", "Alice", "--expected-date", "2026-12-03", "--format", "json")
+    code, out, err = run(*args, "--lang", "de-CH")
+    assert (code, err) == (0, "")
+    swiss_reply, german = json.loads(out), json.loads(run(*args, "--lang", "de")[1])
+    assert swiss_reply["language"] == "de-CH" and german["language"] == "de"
+    assert swiss_reply["subject"] == "Schweiz: " + german["subject"]
+    assert swiss_reply["body"] == german["body"]
+    assert "de-CH" in run("show", "late-delivery")[1].split("Languages:")[1].split("\n")[0]
+    # Swiss German spelled as its own language finds the variant; Austrian German falls back to German.
+    assert json.loads(run(*args, "--lang", "gsw")[1])["language"] == "de-CH"
+    code, out, err = run(*args, "--lang", "de-AT")
+    assert (code, json.loads(out)["language"]) == (0, "de")
+    assert err == "warning: late-delivery has no 'de-AT' reply; using 'de', the closest it has\n"
 
 
 def test_edit_reports_problems_with_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,16 +97,54 @@ def test_new_refuses(scenario_id: str, source: str | None, error: type[Exception
 
 def test_editing_a_built_in_edits_a_copy() -> None:
     target = userlib.edit_target("missing-items", library=library())
-    assert target.copied_from is not None and target.folder == user_dir() / "missing-items"
-    assert [p.name for p in target.files] == ["scenario.yaml", "en.j2"]
+    folder = user_dir() / "missing-items"
+    assert target.folder == folder
+    assert target.files == (folder / "scenario.yaml", folder / "en.j2")
+    assert target.copied == (
+        (folder / "scenario.yaml", builtin_dir() / "missing-items" / "scenario.yaml"),
+        (folder / "en.j2", builtin_dir() / "missing-items" / "en.j2"),
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["en.j2", "scenario.yaml"]
     again = userlib.edit_target("missing-items", library=library())
-    assert again.copied_from is None and again.folder == target.folder
+    assert again.copied == () and again.folder == target.folder
+    # The other languages still come from the built-in library.
+    scenario = library().find("missing-items")
+    assert dict(scenario.templates)["en"] == folder / "en.j2"
+    assert dict(scenario.templates)["de"] == builtin_dir() / "missing-items" / "de.j2"
+
+
+@pytest.mark.parametrize(
+    ("lang", "file", "copied_from"),
+    [
+        ("de", "de.j2", "de.j2"),  # an existing language: a copy of it
+        ("DE", "de.j2", "de.j2"),
+        ("de_CH", "de-CH.j2", "de.j2"),  # a new variant starts from its closest language
+        ("pt", "pt-BR.j2", "pt-BR.j2"),  # pt is served by pt-BR: that is the file to edit
+        ("sw", "sw.j2", "en.j2"),  # no close language: start from the default one
+    ],
+)
+def test_editing_one_language_copies_only_that_file(lang: str, file: str, copied_from: str) -> None:
+    target = userlib.edit_target("late-delivery", library=library(), lang=lang)
+    folder = user_dir() / "late-delivery"
+    assert target.files == (folder / file,)
+    assert target.copied == ((folder / file, builtin_dir() / "late-delivery" / copied_from),)
+    assert [p.name for p in folder.iterdir()] == [file]
+    scenario = library().find("late-delivery")
+    assert scenario.path == builtin_dir() / "late-delivery" / "scenario.yaml"
+    assert dict(scenario.templates)[file.removesuffix(".j2")] == folder / file
+
+
+def test_editing_a_malformed_language_changes_nothing() -> None:
+    with pytest.raises(UsageError, match="is not a language tag"):
+        userlib.edit_target("late-delivery", library=library(), lang="de/CH")
+    assert not (user_dir() / "late-delivery").exists()
 
 
 def test_editing_a_scenario_of_a_templates_dir_edits_it_in_place(make_pack) -> None:  # type: ignore[no-untyped-def]
     pack = make_pack({"mine/scenario.yaml": "title: T\nsummary: S\n", "mine/en.j2": "Subject: s\n\nHi\n"})
     target = userlib.edit_target("mine", library=Library(search_path(templates_dirs=(pack,))))
-    assert target.folder == pack / "mine" and target.copied_from is None
+    assert target.folder == pack / "mine" and target.copied == ()
+    assert target.files == (pack / "mine" / "scenario.yaml", pack / "mine" / "en.j2")
 
 
 def test_editing_an_unknown_scenario_suggests_new() -> None:

@@ -224,16 +224,19 @@ def new(
 
 def edit(
     scenario_id: str = typer.Argument(..., metavar="ID", help="The scenario to edit."),
+    lang: str | None = typer.Option(
+        None, "--lang", metavar="TAG", help="Edit (or add) this language's template only, such as de or de-CH."
+    ),
 ) -> int:
-    """Open a scenario in $VISUAL or $EDITOR, then check it. A built-in one is copied to your folder first."""
+    """Open a scenario in $VISUAL or $EDITOR, then check it. Built-in files are copied to your folder first."""
     from replykit import errors
     from replykit.library import Library, search_path
     from replykit.userlib import check_scenario, edit_target, editor_command, run_editor
 
     editor_command()  # fail before copying anything when no editor is set
-    target = edit_target(scenario_id, library=Library(search_path()))
-    if target.copied_from is not None:
-        _note(f"{scenario_id} is built in; copied it to {target.folder} and opening the copy")
+    target = edit_target(scenario_id, library=Library(search_path()), lang=lang)
+    for made, source in target.copied:
+        _note(f"started {made} as a copy of {source}")
     run_editor(target.files)
     scenario, problems = check_scenario(scenario_id, library=Library(search_path()))
     for problem in problems:

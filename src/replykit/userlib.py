@@ -234,24 +234,50 @@ def new_scenario(
 
 @dataclass(frozen=True)
 class EditTarget:
-    """The scenario folder to open, and the built-in it was copied from, if any."""
+    """The files to open, and the ones just started as copies (new file, copied from)."""
 
     folder: Path
     files: tuple[Path, ...]
-    copied_from: Pack | None
+    copied: tuple[tuple[Path, Path], ...]
 
 
-def edit_target(scenario_id: str, *, library: Library, folder: Path | None = None) -> EditTarget:
-    """The folder to edit; a built-in scenario is first copied to the user library."""
+def edit_target(
+    scenario_id: str, *, library: Library, lang: str | None = None, folder: Path | None = None
+) -> EditTarget:
+    """The files to edit: ``scenario.yaml`` and the default language's template, or one language's.
+
+    Built-in files are never edited in place: the ones to edit are first copied to the user
+    library, where they override the built-in ones file by file, so the scenario's other
+    languages still come from the built-in library. A language the scenario lacks (say
+    ``de-CH``) starts as a copy of its closest language (``de``), else of the default one.
+    """
+    from replykit.languages import match_language
+
     check_id(scenario_id)
     pack = _find_entry(library, scenario_id, hint=f"create it with 'replykit new {scenario_id}'")
-    copied: Pack | None = None
-    where = pack.path / scenario_id
-    if pack.origin == "built-in":
-        where = new_scenario(scenario_id, library=library, source=scenario_id, folder=folder).folder
-        copied = pack
-    files = (where / SCENARIO_FILE, *sorted(where.glob("*" + TEMPLATE_SUFFIX)))
-    return EditTarget(where, files, copied)
+    scenario = library.find(scenario_id)
+    where = ((folder or user_dir()) if pack.origin == "built-in" else pack.path) / scenario_id
+    templates = dict(scenario.templates)
+    if lang is None:
+        names = [SCENARIO_FILE, scenario.language + TEMPLATE_SUFFIX]
+        start_from = templates[scenario.language]
+    else:
+        match = match_language(lang, scenario.languages)
+        names = [(match.language if match.same and match.language else match.tag) + TEMPLATE_SUFFIX]
+        start_from = templates[match.language or scenario.language]
+    copied: list[tuple[Path, Path]] = []
+    for name in names:
+        target = where / name
+        if target.exists():
+            continue
+        source = scenario.path if name == SCENARIO_FILE else start_from
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputOutputError(f"{where}: cannot create: {exc.strerror or exc}") from None
+        if _write_new(target, source.read_text(encoding="utf-8")):
+            copied.append((target, source))
+    return EditTarget(where, tuple(where / name for name in names), tuple(copied))
 
 
 def editor_command(*, environ: MappingABC[str, str] | None = None) -> list[str]:
