@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replykit.errors import UsageError
-from replykit.languages import Choice, choose_language, match_language, parse_tag
+from replykit.languages import Choice, choose_language, parse_tag
 from replykit.library import Library, search_path
 from replykit.scenario import Scenario
 
