@@ -107,6 +107,12 @@ PARITY = [
     ["render", "missing-items", "--name", ""],
     ["render", "missng-items"],
     ["render", "missing-items", "--lang", "xx"],
+    ["render", "missing-items", "--name", "Ana", "--lang", "pl"],
+    ["render", "refund-issued", "--name", "Ana", "--lang", "pt_BR", "--amount", "12.5", "--currency", "brl"],
+    ["render", "refund-issued", "--name", "Ana", "--lang", "ru", "--amount", "12.5", "--currency", "EUD"],
+    ["render", "missing-items", "--name", "Ana", "--lang", "pl-PL"],
+    ["render", "missing-items", "--name", "Ana", "--lang", "sv"],
+    ["render", "missing-items", "--name", "Ana", "--lang", "pl/PL"],
 ]  # fmt: skip
 
 
