@@ -5,9 +5,11 @@ Run by hand (not part of the tests), from a virtual environment where replykit i
     pip install jinja2-cli
     python benchmarks/startup.py [--runs 20]
 
-It times `replykit render missing-items --name Alice` (and the same with `--data FILE`)
-against `jinja2 TEMPLATE FILE`: the same template text (the built-in missing-items body and
-the signature partial it includes) with the same data file. Runs are interleaved so that
+It times `replykit render missing-items --name Alice` (and the same with `--data FILE`, in
+German with `--lang de`, with a negotiated tag `--lang de-AT` that falls back to German, and a
+German refund whose amount Babel formats) against `jinja2 TEMPLATE FILE`: the same template
+text (the built-in English missing-items body and the signature partial it includes) with the
+same data file. Runs are interleaved so that
 machine load affects both alike; the script prints the median of each and the ratio
 replykit / jinja2-cli (below 1.0 means replykit starts faster).
 """
@@ -58,6 +60,10 @@ def main() -> None:
         commands = {
             "replykit": [replykit, "render", "missing-items", "--name", "Alice"],
             "replykit --data": [replykit, "render", "missing-items", "--data", str(data)],
+            "replykit --lang de": [replykit, "render", "missing-items", "--name", "Alice", "--lang", "de"],
+            "replykit --lang de-AT": [replykit, "render", "missing-items", "--name", "Alice", "--lang", "de-AT"],
+            "replykit de money": [replykit, "render", "refund-issued", "--name", "Alice", "--lang", "de",
+                                  "--amount", "12.50", "--currency", "EUR"],
             "jinja2-cli": [jinja2, str(work / "missing-items.j2"), str(data)],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -69,9 +75,10 @@ def main() -> None:
 
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     for name, value in medians.items():
-        print(f"{name:<16} median {value:7.1f} ms over {len(times[name])} runs")
-    for name in ("replykit", "replykit --data"):
-        print(f"ratio {name} / jinja2-cli: {medians[name] / medians['jinja2-cli']:.2f}")
+        print(f"{name:<20} median {value:7.1f} ms over {len(times[name])} runs")
+    for name in commands:
+        if name != "jinja2-cli":
+            print(f"ratio {name + ' / jinja2-cli:':<34} {medians[name] / medians['jinja2-cli']:.2f}")
 
 
 if __name__ == "__main__":

@@ -211,7 +211,7 @@ def test_show_prints_fields_advice_and_a_preview() -> None:
     code, out, _ = run("show", "missing-items")
     assert code == 0
     assert out.startswith("missing-items: ")
-    for text in ("Fields:", "--name", "required; example: Alice", "Check before you send:", "Ask the buyer for:",
+    for text in ("Fields (typed text goes into the reply as written", "--name", "required; example: Alice", "Check before you send:", "Ask the buyer for:",
                  "What to offer:", "Preview (en, example values):", "Subject: Missing items from your order 4521",
                  "Dear Alice,", SEED):  # fmt: skip
         assert text in out

@@ -70,7 +70,8 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
         f"Languages: {', '.join(scenario.languages)} (default {scenario.language})",
         f"Source:    {source}",
         "",
-        "Fields:",
+        "Fields (typed text goes into the reply as written: type it in the reply's language;",
+        "the 'completing ...' hints describe the English wording):",
     ]
     for field in scenario.fields:
         out.append(f"  {field.option}  {field.help}")
@@ -81,6 +82,10 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
     out += ["", f"Preview ({preview.language}, example values):", "", f"Subject: {preview.subject}", ""]
     out.append(preview.body.rstrip("\n"))
     return "\n".join(out) + "\n"
+
+
+def _language_order(tag: str) -> tuple[bool, str]:
+    return (tag != "en", tag)
 
 
 def _cell(text: str) -> str:
@@ -100,10 +105,10 @@ def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]
             if field.name not in ("seller_name", "store_name"):
                 names.append(f"`{field.option}`" + ("\\*" if field.required else ""))
         out.append(f"| `{scenario.id}` | {_cell(scenario.summary)} | {', '.join(scenario.tags)} | {' '.join(names)} |")
+    out += ["", "\\* required. Every scenario also takes `--seller-name` and `--store-name` for the signature.", ""]
+    everywhere = sorted(set.intersection(*(set(s.languages) for s in scenarios)), key=_language_order)
+    out += [f"Every scenario is written in {len(everywhere)} languages: {', '.join(f'`{t}`' for t in everywhere)}.", ""]
     out += [
-        "",
-        "\\* required. Every scenario also takes `--seller-name` and `--store-name` for the signature.",
-        "",
         "Fields used by more than one scenario mean the same thing everywhere:",
         "",
         "| option | type | meaning | scenarios |",
