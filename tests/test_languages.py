@@ -105,7 +105,7 @@ def test_choose_language(available: tuple[str, ...], requested: str | None, lang
         ("not a tag", "--lang 'not a tag' is not a language tag", "use a BCP 47 tag such as de, pt-BR or zh-Hans"),
         ("de/CH", "--lang 'de/CH' is not a language tag", "available: de, en, pt-BR"),
         ("xx", "--lang 'xx' names no known language", "ISO 639 code"),
-        ("german", "--lang 'german' names no known language", "available: de, en, pt-BR"),
+        ("german", "--lang 'german' is not a language tag", "available: de, en, pt-BR"),
     ],
 )
 def test_bad_tags_list_the_languages(requested: str, message: str, hint: str) -> None:
@@ -132,3 +132,39 @@ def test_exact_matches_do_not_load_the_negotiation_data() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "False\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "languages", "default"),
+    [
+        ({"en.j2": "x", "pt_br.j2": "x"}, ("en", "pt-BR"), "en"),  # file names are read like --lang
+        ({"EN.j2": "x", "zh-hans.j2": "x"}, ("en", "zh-Hans"), "en"),
+        ({"de.j2": "x", "de-CH.j2": "x"}, ("de", "de-CH"), "de"),
+    ],
+)
+def test_template_file_names_are_language_tags(make_pack, files: dict[str, str], languages: tuple[str, ...], default: str) -> None:  # type: ignore[no-untyped-def]
+    yaml = "title: T\nsummary: S\nfields:\n  name:\n" + (f"language: {default.upper()}\n" if default != "en" else "")
+    pack = make_pack({"s/scenario.yaml": yaml, **{f"s/{n}": "Subject: x\n\nHi {{ name }}\n" for n in files}})
+    scenario = Library(search_path(templates_dirs=(pack,))).find("s")
+    assert (scenario.languages, scenario.language) == (languages, default)
+
+
+@pytest.mark.parametrize(
+    ("files", "yaml", "message"),
+    [
+        ({"en.j2", "german.j2"}, "", "'german.j2' is not named by a language tag"),
+        ({"en.j2", "en.bak.j2"}, "", "'en.bak.j2' is not named by a language tag"),
+        ({"en.j2", "pt_BR.j2", "pt-BR.j2"}, "", "are both the pt-BR reply"),
+        ({"en.j2"}, "language: english\n", "scenario.yaml:5: language 'english' is not a language tag"),
+        ({"en.j2"}, "language: fr\n", "scenario.yaml:5: default language 'fr' has no template fr.j2"),
+    ],
+)
+def test_badly_named_languages_are_reported_with_the_file(make_pack, files: set[str], yaml: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    from replykit.errors import ScenarioInvalid
+
+    pack = make_pack({"s/scenario.yaml": "title: T\nsummary: S\nfields:\n  name:\n" + yaml,
+                      **{f"s/{n}": "Subject: x\n\nHi {{ name }}\n" for n in files}})  # fmt: skip
+    with pytest.raises(ScenarioInvalid) as caught:
+        Library(search_path(templates_dirs=(pack,))).find("s")
+    assert message in caught.value.message
+    assert str(pack / "s") in caught.value.message

@@ -13,14 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from replykit.errors import UsageError
-from replykit.scenario import Scenario
 
-# BCP 47 (RFC 5646) language tags, well-formedness only; irregular grandfathered tags are not accepted.
+if TYPE_CHECKING:
+    from replykit.scenario import Scenario
+
+# BCP 47 (RFC 5646) language tags, well-formedness only. Not accepted: irregular grandfathered tags and
+# 5-8 letter primary subtags (RFC 5646 reserves them for languages never yet registered), so that
+# 'german' is reported as not a tag.
 _BCP47 = re.compile(
     r"""
-    (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{5,8})
+    [a-z]{2,3}(?:-[a-z]{3}){0,3}
     (?:-[a-z]{4})?
     (?:-(?:[a-z]{2}|[0-9]{3}))?
     (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
+from replykit.languages import parse_tag
 from replykit.scenario import (
     SCENARIO_FILE,
     TEMPLATE_SUFFIX,
@@ -124,8 +125,25 @@ class Library:
             folder = pack.path / scenario_id
             if not folder.is_dir():
                 continue
+            found: dict[str, Path] = {}
             for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
-                templates.setdefault(path.name[: -len(TEMPLATE_SUFFIX)], path)
+                stem = path.name[: -len(TEMPLATE_SUFFIX)]
+                tag = parse_tag(stem)
+                if tag is None or "." in stem:
+                    raise ScenarioInvalid(
+                        f"'{path.name}' is not named by a language tag",
+                        path=path,
+                        hint="name reply templates by BCP 47 tag: en.j2, de.j2, pt-BR.j2, de-CH.j2",
+                    )
+                if tag in found:
+                    raise ScenarioInvalid(
+                        f"'{path.name}' and '{found[tag].name}' are both the {tag} reply",
+                        path=path,
+                        hint="keep one of them",
+                    )
+                found[tag] = path
+            for tag, path in found.items():
+                templates.setdefault(tag, path)
         return tuple(sorted(templates.items()))
 
     def find(self, scenario_id: str) -> Scenario:

@@ -9,6 +9,7 @@ from typing import Any
 
 from replykit.errors import ScenarioInvalid, did_you_mean
 from replykit.fields import TYPES, Field
+from replykit.languages import parse_tag
 from replykit.yamlio import Mapping, parse_yaml, read_text
 
 SCENARIO_FILE = "scenario.yaml"
@@ -261,7 +262,15 @@ def load_scenario(
     """Load and validate one ``scenario.yaml``."""
     data = load_yaml_mapping(path)
     _check_keys(data, _SCENARIO_KEYS, path, "scenario")
-    language = _text(data, "language", path) or "en"
+    written = _text(data, "language", path) or "en"
+    language = parse_tag(written)
+    if language is None:
+        raise _fail(
+            path,
+            data.line_of("language"),
+            f"language '{written}' is not a language tag",
+            hint="such as en, de or pt-BR",
+        )
     if templates and language not in dict(templates):
         raise _fail(
             path,
