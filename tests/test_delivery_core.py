@@ -188,8 +188,9 @@ def test_eml_is_a_complete_message_with_exactly_the_intended_headers() -> None:
     message = parse(raw)
     assert [k.lower() for k in message.keys()] == [
         "from", "to", "cc", "reply-to", "subject", "date", "message-id", "in-reply-to", "references", "x-unsent",
-        "content-type", "content-transfer-encoding", "mime-version",
+        "content-type", "content-transfer-encoding", "mime-version", "content-language",
     ]  # fmt: skip
+    assert str(message["Content-Language"]) == "en"
     assert str(message["Subject"]) == "Your order 4521"
     assert str(message["Date"]) == "Sat, 14 Mar 2026 09:26:53 +0000"
     assert str(message["Message-ID"]) == "<fixed@example.com>"

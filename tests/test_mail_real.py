@@ -112,12 +112,16 @@ def sendmail_stub(tmp_path: Path) -> Path:
 
 
 def mutt(draft_arg: str, stub: Path, stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
-    """mutt in batch mode: no muttrc, the stub as sendmail; it sends the draft without asking."""
+    """mutt in batch mode: no muttrc, the stub as sendmail; it sends the draft without asking.
+
+    In a UTF-8 locale, as its users run it: in the C locale mutt turns every non-ASCII letter into '?'.
+    """
     return subprocess.run(
         [require("mutt"), "-n", "-F", "/dev/null", "-e", f"set sendmail={stub}", "-H", draft_arg],
         input=stdin if stdin is not None else b"",
         capture_output=True,
         timeout=60,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
     )
 
 
@@ -221,3 +225,30 @@ def test_msmtp_sends_the_draft_to_every_recipient(draft: Path, smtp_sink: tuple[
     message = parse(received.data)
     assert_delivered(message)
     assert str(message["X-Unsent"]) == "1"
+
+
+@pytest.mark.parametrize("lang", ["ar", "ja", "ru", "de"])
+def test_mutt_sends_a_built_in_reply_in_the_buyers_language(
+    replykit_bin: str, sendmail_stub: Path, tmp_path: Path, lang: str
+) -> None:
+    args = ["render", "late-delivery", "--name", "Alice", "--order-id", "4521", "--tracking-number", "LX123456789CN",
+            "--expected-date", "2026-12-03", "--lang", lang]  # fmt: skip
+    text = subprocess.run([replykit_bin, *args], capture_output=True, check=True).stdout.decode("utf-8")
+    subject = subprocess.run([replykit_bin, *args, "--format", "subject"], capture_output=True, check=True).stdout
+    draft = tmp_path / "reply.eml"
+    subprocess.run(
+        [replykit_bin, *args, "--format", "eml", "--from", quoted(*SENDER), "--to", "alice@example.com",
+         "-o", str(draft)], capture_output=True, check=True,
+    )  # fmt: skip
+    done = mutt(str(draft), sendmail_stub, stdin=None)
+    assert done.returncode == 0, done.stderr
+    assert recipients_passed(sendmail_stub) == ["alice@example.com"]
+    sent = parse((sendmail_stub.parent / "stdin").read_bytes())
+    # mutt drops Unicode format characters, the directional isolates among them, from the subjects it
+    # sends (the draft has them: build_eml parses its own output back). They survive in the body.
+    isolates = str.maketrans("", "", "\u2066\u2068\u2069")
+    assert str(sent["Subject"]) == subject.decode("utf-8").rstrip("\n").translate(isolates)
+    assert str(sent["Content-Language"]) == lang
+    assert sent.get_content().replace("\r\n", "\n") == text
+    if lang == "ar":
+        assert "\u20664521\u2069" in text and "\u2066LX123456789CN\u2069" in text

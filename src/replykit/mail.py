@@ -218,6 +218,8 @@ def build_eml(
     # 8bit keeps the draft readable in a text editor; a line over the RFC 5322 limit needs quoted-printable.
     too_long = any(len(line.encode("utf-8")) > _MAX_LINE for line in reply.body.splitlines())
     message.set_content(reply.body, charset="utf-8", cte="quoted-printable" if too_long else "8bit")
+    # RFC 3282, after set_content (which clears Content-* headers): mail clients pick spell checker and fonts by it.
+    message["Content-Language"] = check_header_text("language", reply.language)
     raw = message.as_bytes()
     verify_eml(
         raw,
@@ -228,6 +230,7 @@ def build_eml(
         in_reply_to=parent,
         subject=subject,
         body=reply.body,
+        language=reply.language,
     )
     return raw
 
@@ -252,6 +255,7 @@ def verify_eml(
     in_reply_to: str | None = None,
     subject: str,
     body: str,
+    language: str | None = None,
 ) -> None:
     """Parse a generated message back and raise UnsafeHeader unless it carries exactly what was intended.
 
@@ -262,6 +266,7 @@ def verify_eml(
                 "content-transfer-encoding"]  # fmt: skip
     expected += ["cc"] * bool(cc) + ["reply-to"] * (reply_to is not None)
     expected += ["in-reply-to", "references"] * (in_reply_to is not None)
+    expected += ["content-language"] * (language is not None)
     problems: list[str] = []
 
     head = raw.split(b"\n\n", 1)[0]
@@ -295,6 +300,9 @@ def verify_eml(
             problems.append(f"{name} parses back as {got}, not {[(m.name, m.addr) for m in wanted]}")
     if str(parsed.get("Subject", "")) != subject:
         problems.append(f"Subject parses back as {str(parsed.get('Subject', ''))!r}, not {subject!r}")
+    got_language = str(parsed.get("Content-Language", ""))
+    if language is not None and got_language != language:
+        problems.append(f"Content-Language parses back as {got_language!r}, not {language!r}")
     for name in ("In-Reply-To", "References"):
         if in_reply_to is not None and str(parsed.get(name, "")) != in_reply_to:
             problems.append(f"{name} parses back as {str(parsed.get(name, ''))!r}")
