@@ -69,6 +69,23 @@ def test_long_dates(lang: str, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "day", "style", "text"),
+    [
+        ("fr", date(2026, 12, 1), "long", "1er décembre 2026"),  # French ordinal for the first
+        ("fr", date(2026, 12, 1), "full", "mardi 1er décembre 2026"),
+        ("fr", date(2026, 12, 11), "long", "11 décembre 2026"),
+        ("fr", date(2026, 12, 21), "long", "21 décembre 2026"),
+        ("fr", date(2026, 12, 1), "short", "01/12/2026"),
+        ("fr-CA", date(2026, 12, 1), "long", "1er décembre 2026"),
+        ("en", date(2026, 12, 1), "long", "December 1, 2026"),
+        ("de", date(2026, 12, 1), "long", "1. Dezember 2026"),
+    ],
+)
+def test_first_of_the_month(lang: str, day: date, style: str, text: str) -> None:
+    assert fmt("{{ day | date(style) }}", lang, day=day, style=style) == text
+
+
+@pytest.mark.parametrize(
     ("lang", "items", "text"),
     [
         ("en", ["mug"], "mug"),

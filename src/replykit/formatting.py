@@ -26,10 +26,15 @@ def _locale(context: Context) -> Any:
 
 @pass_context
 def format_date_filter(context: Context, value: date, style: str = "long") -> str:
-    """``{{ expected_date | date }}``: 'December 3, 2026', '3. Dezember 2026', '2026年12月3日'."""
+    """``{{ expected_date | date }}``: 'December 3, 2026', '3. Dezember 2026', '2026年12月3日', '1er décembre 2026'."""
     from babel.dates import format_date
 
-    return format_date(value, format=style, locale=_locale(context))
+    locale = _locale(context)
+    text = format_date(value, format=style, locale=locale)
+    if locale.language == "fr" and value.day == 1 and style in ("long", "full"):
+        # French writes the first of the month as an ordinal, "1er décembre"; CLDR's pattern has no ordinals.
+        text = text.replace("1 ", "1er ", 1)
+    return text
 
 
 @pass_context
