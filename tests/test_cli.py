@@ -225,3 +225,54 @@ def test_no_arguments_shows_help() -> None:
     code, out, _ = run()
     assert code in (0, 2)
     assert "render" in out and "list" in out and "show" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "code", "message"),
+    [
+        ("ja", "all", errors.OK, ""),
+        ("pt", "all", errors.OK, ""),  # served by pt-BR
+        ("de_AT", "all", errors.OK, ""),  # a close variant counts
+        ("sv", "mine-only-sv", errors.OK, ""),
+        ("fr", "built-in", errors.OK, ""),
+        ("xx", "none", errors.USAGE, "--lang 'xx' names no known language"),
+        ("de/AT", "none", errors.USAGE, "--lang 'de/AT' is not a language tag"),
+    ],
+)
+def test_list_filters_by_language(make_pack: MakePack, lang: str, expected: str, code: int, message: str) -> None:
+    pack = make_pack({"mine-only-sv/scenario.yaml": "title: T\nsummary: S\nlanguage: sv\nfields:\n  name:\n",
+                      "mine-only-sv/sv.j2": "Subject: Hej\n\nHej {{ name }}\n"})  # fmt: skip
+    got, out, err = run("list", "--lang", lang, "--templates-dir", str(pack))
+    assert (got, message in err) == (code, True)
+    ids = [line.split("\t")[0] for line in out.splitlines()]
+    builtin = run("list")[1].splitlines()
+    wanted = {
+        "all": [line.split("\t")[0] for line in builtin],
+        "built-in": [line.split("\t")[0] for line in builtin],
+        "mine-only-sv": ["mine-only-sv"],
+        "none": [],
+    }[expected]
+    assert ids == wanted
+    if expected == "all":
+        assert len(ids) >= 18
+
+
+def test_show_previews_a_language() -> None:
+    code, out, err = run("show", "late-delivery", "--lang", "ja_JP")
+    assert (code, err) == (0, "")
+    assert "Preview (ja, example values):" in out and "Alice 様" in out
+    assert "Languages: ar, de, en, es, fr, it, ja, ko, nl, pl, pt-BR, ru (default en)" in out
+    document = json.loads(run("show", "late-delivery", "--lang", "ar", "--json")[1])
+    assert document["preview"]["language"] == "ar" and "\u2068Alice\u2069" in document["preview"]["body"]
+    code, out, err = run("show", "late-delivery", "--lang", "sv")
+    assert code == 0 and "Preview (en, example values):" in out
+    assert err.startswith("warning: late-delivery has no 'sv' reply and no close language; using its default 'en'")
+
+
+def test_render_in_every_shipped_language_from_the_command_line() -> None:
+    for lang in ("en", "es", "fr", "de", "it", "pt-BR", "nl", "pl", "ru", "ja", "ko", "ar"):
+        code, out, err = run("render", "refund-issued", "--name", "Alice", "--amount", "12.5", "--currency", "EUR",
+                             "--lang", lang, "--format", "json")  # fmt: skip
+        assert (code, err) == (0, ""), lang
+        document = json.loads(out)
+        assert document["language"] == lang and document["subject"] and "Alice" in document["body"]
