@@ -168,3 +168,13 @@ def test_badly_named_languages_are_reported_with_the_file(make_pack, files: set[
         Library(search_path(templates_dirs=(pack,))).find("s")
     assert message in caught.value.message
     assert str(pack / "s") in caught.value.message
+
+
+def test_rendering_a_language_the_scenario_lacks_is_an_error_not_a_crash() -> None:
+    from replykit.errors import ScenarioNotFound
+    from replykit.render import render_scenario
+
+    library = Library(search_path())
+    scenario = library.find("missing-items")
+    with pytest.raises(ScenarioNotFound, match="missing-items has no 'sv' reply"):
+        render_scenario(scenario, {"name": "A"}, lang="sv", roots=library.roots)

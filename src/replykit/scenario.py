@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from replykit.errors import ScenarioInvalid, did_you_mean
+from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
 from replykit.fields import TYPES, Field
 from replykit.languages import parse_tag
 from replykit.yamlio import Mapping, parse_yaml, read_text
@@ -60,7 +60,11 @@ class Scenario:
         return next((f for f in self.fields if f.name == name), None)
 
     def template(self, lang: str) -> Path:
-        return dict(self.templates)[lang]
+        """The template file of one of the scenario's languages (see languages.choose_language)."""
+        templates = dict(self.templates)
+        if lang not in templates:
+            raise ScenarioNotFound(f"{self.id} has no '{lang}' reply", hint=f"available: {', '.join(self.languages)}")
+        return templates[lang]
 
 
 def _fail(path: Path, line: int | None, message: str, hint: str = "") -> ScenarioInvalid:
