@@ -169,3 +169,23 @@ def test_bytes_that_are_not_utf8_pass_through_as_given(replykit_bin: str) -> Non
     )
     assert done.returncode == 0 and done.stderr == b""
     assert done.stdout.startswith(b"Dear Ren\xe9,\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "stderr"),
+    [
+        (["--lang", "de"], ""),
+        (["--lang", "pt_BR.UTF-8"], ""),
+        (["--lang", "de-AT"], "warning: missing-items has no 'de-AT' reply; using 'de', the closest it has\n"),
+    ],
+)
+def test_the_fast_path_renders_languages_without_the_full_cli(args: list[str], stderr: str) -> None:
+    """Exact tags and fallbacks alike never import Typer, Click or Rich when stderr is not a terminal."""
+    check = (
+        "import sys\nfrom replykit import fastpath\n"
+        f"result = fastpath.main(['render', 'missing-items', '--name', 'A', *{args!r}])\n"
+        "print(result, sorted(m for m in ('typer', 'click', 'rich') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert done.stderr == stderr + "0 []\n"
+    assert done.stdout.startswith("Guten Tag A,\n") or done.stdout.startswith("Olá, A,\n")

@@ -96,12 +96,16 @@ def main(argv: list[str]) -> int | None:
         file_values = read_data(data, stdin=sys.stdin) if data else {}
         seller = active_profile(option=generic.get("--profile", [None])[-1])
         choice = choose_language(scenario, generic.get("--lang", [None])[-1] or seller.lang)
-        if choice.notice or unused_keys(scenario.fields, file_values):
-            return None
+        coloured = sys.stderr.isatty() or os.environ.get("FORCE_COLOR")
+        if (choice.notice and coloured) or unused_keys(scenario.fields, file_values):
+            return None  # the full CLI prints these, in colour on a terminal
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
         reply = render_scenario(scenario, resolved, lang=choice.language, roots=library.roots)
     except ReplykitError:
         return None
+    if choice.notice:  # as the full CLI's warning prints it without colour
+        sys.stderr.write(f"warning: {choice.notice}\n")
+        sys.stderr.flush()
     try:
         sys.stdout.flush()
         sys.stdout.buffer.write(reply.body.encode("utf-8", "surrogateescape"))
