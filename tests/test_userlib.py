@@ -60,6 +60,32 @@ def test_new_scaffold_is_valid_and_renders() -> None:
     assert [p.name for p in user_dir().iterdir()] == ["wrong-size"]  # no staging folder left behind
 
 
+@pytest.mark.parametrize(
+    ("lang", "file", "signature"),
+    [
+        ("de", "de.j2", "signature.de.j2"),
+        ("pt_BR", "pt-BR.j2", "signature.pt-BR.j2"),
+        ("de-CH", "de-CH.j2", "signature.de.j2"),  # the closest signature there is
+        ("sv", "sv.j2", "signature.en.j2"),  # none is close: the English one
+    ],
+)
+def test_new_scaffold_in_another_language(lang: str, file: str, signature: str) -> None:
+    result = userlib.new_scenario("wrong-size", library=library(), lang=lang)
+    tag = file.removesuffix(".j2")
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted([file, "scenario.yaml"])
+    assert result.languages == (tag,)
+    assert f"language: {tag}\n" in (result.folder / "scenario.yaml").read_text(encoding="utf-8")
+    assert f'{{% include "_partials/{signature}" %}}' in (result.folder / file).read_text(encoding="utf-8")
+    scenario, problems = userlib.check_scenario("wrong-size", library=library())
+    assert problems == [] and scenario is not None and scenario.language == tag
+
+
+def test_new_refuses_a_language_with_a_copy() -> None:
+    with pytest.raises(UsageError, match="--lang and --from do not go together"):
+        userlib.new_scenario("mine", library=library(), source="missing-items", lang="de")
+    assert not (user_dir() / "mine").exists()
+
+
 def test_new_from_a_built_in_copies_every_language() -> None:
     result = userlib.new_scenario("my-missing", library=library(), source="missing-items")
     original = builtin_dir() / "missing-items"

@@ -207,13 +207,16 @@ def new(
     source: str | None = typer.Option(
         None, "--from", metavar="SCENARIO", help="Start from a copy of this scenario (all its languages)."
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", metavar="TAG", help="The scaffold's language, such as de (default en)."
+    ),
 ) -> None:
     """Create a scenario in your own folder: a scaffold, or a copy of another one; prints its folder."""
     from replykit.cli import warn
     from replykit.library import Library, search_path
     from replykit.userlib import new_scenario
 
-    result = new_scenario(scenario_id, library=Library(search_path()), source=source)
+    result = new_scenario(scenario_id, library=Library(search_path()), source=source, lang=lang)
     _out(f"{result.folder}\n")
     what = f"a copy of {source} ({result.copied_from.label})" if result.copied_from else "a scaffold"
     _note(f"created {scenario_id} as {what}, languages: {', '.join(result.languages)}")

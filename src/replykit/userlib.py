@@ -53,7 +53,7 @@ title: {title}
 summary: >-
   One or two sentences: which dispute this reply is for and what it offers.
 tags: []
-fields:
+{language}fields:
   # Shared fields (defined in the built-in _fields.yaml) need no definition here.
   name:
   order_id:
@@ -75,7 +75,7 @@ Dear {{ name }},
    keeps text that needs an optional one. This comment is not printed. #}
 Thank you for your message about your order.
 
-{% include "_partials/signature.en.j2" %}
+{% include "_partials/signature.{signature}.j2" %}
 """
 
 _EXAMPLE_SCENARIO = """\
@@ -204,10 +204,29 @@ def _find_entry(library: Library, scenario_id: str, *, hint: str) -> Pack:
     return entries[scenario_id].pack
 
 
+def _scaffold_language(lang: str | None, library: Library) -> tuple[str, str]:
+    """The new scenario's language, and the closest language with a signature partial to include."""
+    from replykit.languages import match_language
+
+    if lang is None:
+        return "en", "en"
+    signatures = sorted(
+        {p.name.split(".")[1] for root in library.roots for p in (root / "_partials").glob("signature.*.j2")}
+    )
+    match = match_language(lang, signatures)
+    return match.tag, match.language or "en"
+
+
 def new_scenario(
-    scenario_id: str, *, library: Library, source: str | None = None, folder: Path | None = None
+    scenario_id: str,
+    *,
+    library: Library,
+    source: str | None = None,
+    folder: Path | None = None,
+    lang: str | None = None,
 ) -> NewResult:
-    """Scaffold a scenario in the user library, or copy ``source`` (all its languages) as a start."""
+    """Scaffold a scenario in the user library (in ``lang``, English by default), or copy ``source``
+    (all its languages) as a start."""
     check_id(scenario_id)
     root = folder or user_dir()
     target = root / scenario_id
@@ -218,12 +237,17 @@ def new_scenario(
         )
     hides = tuple(p for p in library.packs if p.path != root and (p.path / scenario_id / SCENARIO_FILE).is_file())
     if source is None:
+        tag, signature = _scaffold_language(lang, library)
         files: dict[str, str | Path] = {
-            SCENARIO_FILE: _SCENARIO_TEXT.format(title=_title(scenario_id)),
-            "en" + TEMPLATE_SUFFIX: _TEMPLATE_TEXT,
+            SCENARIO_FILE: _SCENARIO_TEXT.format(
+                title=_title(scenario_id), language="" if tag == "en" else f"language: {tag}\n"
+            ),
+            tag + TEMPLATE_SUFFIX: _TEMPLATE_TEXT.replace("{signature}", signature),
         }
         _create_folder(target, files)
-        return NewResult(target, None, ("en",), hides)
+        return NewResult(target, None, (tag,), hides)
+    if lang is not None:
+        raise UsageError("--lang and --from do not go together", hint="a copy keeps every language of the original")
     pack = _find_entry(library, check_id(source), hint="run 'replykit list' to see every scenario")
     original = library.find(source)
     files = {SCENARIO_FILE: original.path}
