@@ -578,3 +578,22 @@ def test_osc52_goes_to_the_terminal(tmp_path: Path) -> None:
         os.close(slave)
     assert received == clipboard.osc52(INTL)
     assert received.startswith(b"\x1b]52;c;") and received.endswith(b"\x07")
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_one_atomic_writer_for_replies_config_and_scaffolds(tmp_path: Path, replace: bool) -> None:
+    from replykit.files import write_atomic
+
+    target = tmp_path / "new" / "folder" / "file.txt"
+    with pytest.raises(errors.InputOutputError, match="cannot write in"):
+        write_atomic(target, "x", replace=replace)  # no folder, and not asked to make one
+    write_atomic(target, "één\n", replace=replace, make_folder=True)
+    assert target.read_bytes() == "één\n".encode()
+    if replace:
+        write_atomic(target, "twee\n", replace=True)
+        assert target.read_text(encoding="utf-8") == "twee\n"
+    else:
+        with pytest.raises(errors.OutputExists, match="file.txt: the file exists"):
+            write_atomic(target, "twee\n", replace=False, exists_hint="pass --force")
+        assert target.read_text(encoding="utf-8") == "één\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["file.txt"]  # no temporary file left

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
 
-from replykit.errors import ConfigInvalid, InputOutputError, InvalidValue, UsageError, did_you_mean
+from replykit.errors import ConfigInvalid, InvalidValue, UsageError, did_you_mean
 from replykit.yamlio import Mapping, parse_yaml, read_text
 
 ENV_CONFIG = "REPLYKIT_CONFIG"
@@ -308,46 +306,11 @@ def dump_config(config: Config) -> str:
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so a crash leaves the old file or the new one, never half of one."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputOutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputOutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def save_config(config: Config) -> None:
     """Write the config file atomically."""
-    write_atomic(config.path, dump_config(config))
+    from replykit.files import write_atomic
+
+    write_atomic(config.path, dump_config(config), replace=True, make_folder=True)
 
 
 def unknown_profile(config: Config, name: str, origin: str) -> UsageError:

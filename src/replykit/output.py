@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from replykit.errors import InputOutputError, OutputExists, UsageError
+from replykit.errors import UsageError
 
 if TYPE_CHECKING:
     from replykit.render import Reply
@@ -143,76 +142,9 @@ def produce(
 
 
 def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write text to path through a temporary file in the same folder, so a reader never sees half of it.
+    """Write the reply to ``--output``: whole or not at all, and over an existing file only with --force."""
+    from replykit.files import write_atomic as write
 
-    Raises OutputExists if path exists and force is false; InputOutputError for any other failure.
-    """
-    folder = path.parent
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InputOutputError(f"--output {path}: the reply is not valid text ({exc.reason})") from None
-    if path.is_dir():
-        raise InputOutputError(f"--output {path}: is a folder", hint="give a file name")
-    if not force and path.exists():
-        raise OutputExists(f"--output {path}: the file exists", hint="pass --force to replace it")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputOutputError(f"--output {path}: cannot write in {folder}: {exc.strerror or exc}") from None
-    try:
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            _set_mode(temp, path)
-            if force:
-                os.replace(temp, path)
-            else:
-                _link_new(temp, path)
-        except OutputExists:
-            raise
-        except OSError as exc:
-            raise InputOutputError(f"--output {path}: {exc.strerror or exc}") from None
-        _sync_folder(folder)
-    finally:
-        if os.path.lexists(temp):
-            os.unlink(temp)
+    write(path, text, replace=force, label=f"--output {path}", exists_hint="pass --force to replace it")
 
 
-def _link_new(temp: str, path: Path) -> None:
-    """Give the finished file its name only if that name is still free (no race with another writer)."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise OutputExists(f"--output {path}: the file exists", hint="pass --force to replace it") from None
-    except OSError:
-        # Some file systems have no hard links; the check above is the best left.
-        if path.exists():
-            raise OutputExists(f"--output {path}: the file exists", hint="pass --force to replace it") from None
-        os.replace(temp, path)
-
-
-def _set_mode(temp: str, path: Path) -> None:
-    """mkstemp makes the file private; give it the mode a plain open() would, or the replaced file's."""
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(temp, mode)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a folder; its rename is durable enough
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from replykit.errors import (
     InputOutputError,
+    OutputExists,
     ReplykitError,
     ScenarioNotFound,
     UsageError,
@@ -128,14 +129,13 @@ class InitResult:
 
 
 def _write_new(path: Path, text: str) -> bool:
-    """Write ``path`` unless it exists; True if written."""
+    """Write ``path`` atomically unless it exists; True if written."""
+    from replykit.files import write_atomic
+
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
+        write_atomic(path, text, replace=False)
+    except OutputExists:
         return False
-    except OSError as exc:
-        raise InputOutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return True
 
 
