@@ -308,6 +308,33 @@ def test_arabic_isolates_every_left_to_right_value(library: Library, scenario_id
                     assert depths[found.start()] > 0, f"{f.name} {form!r} is not isolated in:\n{text!r}"
 
 
+def paragraph_direction(line: str) -> str:
+    """The direction of a line by the Unicode rule (UAX #9, P2-P3): its first strong character
+    outside directional isolates; 'L' when it has none."""
+    import unicodedata
+
+    depth = 0
+    for char in line:
+        if char in (LRI, FSI, "\u2067"):
+            depth += 1
+        elif char == PDI:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            return "L" if unicodedata.bidirectional(char) == "L" else "R"
+    return "L"
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_every_arabic_line_reads_right_to_left(library: Library, scenario_id: str) -> None:
+    """Mail clients and message boxes that set direction per line must right-align every line."""
+    scenario = library.find(scenario_id)
+    for raw in (example_values(scenario), required_values(scenario)):
+        reply = render(library, scenario, raw, "ar")
+        for line in [reply.subject, *reply.body.split("\n")]:
+            if line:
+                assert paragraph_direction(line) == "R", f"reads left to right: {line!r}"
+
+
 def test_arabic_keeps_ltr_codes_left_to_right(library: Library) -> None:
     scenario = library.find("late-delivery")
     reply = render(library, scenario, example_values(scenario), "ar")
