@@ -98,11 +98,25 @@ def read_clipboard(tool: str, display: str) -> bytes:
     return subprocess.run(argv, env=x_env(display), capture_output=True, timeout=10, check=True).stdout
 
 
+def settled(tool: str, display: str, expected: bytes, timeout: float = 5.0) -> bytes:
+    """The clipboard once it holds ``expected``, or what it holds after ``timeout`` seconds.
+
+    xclip and xsel fork and claim the selection in the child, after the parent has exited, so
+    for a few milliseconds after they return the previous owner may still answer.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        got = read_clipboard(tool, display)
+        if got == expected or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
 def take_clipboard(display: str, xclip: str) -> None:
     """Put something else on the clipboard so a test cannot pass on an earlier test's text."""
     subprocess.run([xclip, "-selection", "clipboard", "-in"], input=b"other", env=x_env(display),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, timeout=10)  # fmt: skip
-    assert read_clipboard(xclip, display) == b"other"
+    assert settled(xclip, display, b"other") == b"other"
 
 
 def pipeline(
@@ -131,8 +145,8 @@ def test_copy_in_a_pipeline_finishes_at_once_and_round_trips_with_xclip(
     assert seconds < 10, f"the pipeline waited {seconds:.1f}s: the clipboard owner holds our stdout"
     assert done.stdout == BODY
     assert done.stderr == b"note: copied to the clipboard with xclip\n"
-    assert read_clipboard(tools["xclip"], display) == BODY
-    assert read_clipboard(tools["xsel"], display) == BODY
+    assert settled(tools["xclip"], display, BODY) == BODY
+    assert settled(tools["xsel"], display, BODY) == BODY
 
 
 def test_copy_with_only_xsel_installed(replykit_bin: str, make_pack: MakePack, display: str, tmp_path: Path) -> None:
@@ -146,8 +160,8 @@ def test_copy_with_only_xsel_installed(replykit_bin: str, make_pack: MakePack, d
     assert done.returncode == 0, done.stderr
     assert seconds < 10
     assert (done.stdout, done.stderr) == (b"", b"")
-    assert read_clipboard(tools["xclip"], display) == BODY
-    assert read_clipboard(tools["xsel"], display) == BODY
+    assert settled(tools["xclip"], display, BODY) == BODY
+    assert settled(tools["xsel"], display, BODY) == BODY
 
 
 def test_copy_puts_the_chosen_format_on_the_clipboard(replykit_bin: str, make_pack: MakePack, display: str) -> None:
@@ -156,7 +170,8 @@ def test_copy_puts_the_chosen_format_on_the_clipboard(replykit_bin: str, make_pa
     args = ["render", "intl", "--templates-dir", str(make_pack(PACK)), "--name", NAME, "--copy", "--format", "subject"]
     done, _ = pipeline(replykit_bin, args, x_env(display))
     assert done.returncode == 0
-    assert done.stdout == read_clipboard(tools["xclip"], display) == f"Réclamation 注文 📦 {NAME}\n".encode()
+    subject = f"Réclamation 注文 📦 {NAME}\n".encode()
+    assert done.stdout == settled(tools["xclip"], display, subject) == subject
 
 
 @pytest.mark.parametrize("name", ["xclip", "xsel"])
@@ -166,7 +181,7 @@ def test_each_x11_backend_round_trips_from_the_core(display: str, name: str) -> 
     (backend,) = [b for b in clipboard.BACKENDS if b.name == name]
     text = BODY.decode("utf-8")
     assert clipboard.copy(text, environ=x_env(display), platform="linux", backends=[backend]) == name
-    assert read_clipboard(tools["xclip"], display) == BODY
+    assert settled(tools["xclip"], display, BODY) == BODY
 
 
 def test_an_unreachable_display_is_reported(tmp_path: Path) -> None:
