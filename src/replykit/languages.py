@@ -22,19 +22,16 @@ if TYPE_CHECKING:
 
 # BCP 47 (RFC 5646) language tags, well-formedness only. Not accepted: irregular grandfathered tags and
 # 5-8 letter primary subtags (RFC 5646 reserves them for languages never yet registered), so that
-# 'german' is reported as not a tag.
-_BCP47 = re.compile(
-    r"""
+# 'german' is reported as not a tag. Compiled on first use: most runs read only two-letter tags.
+_BCP47 = r"""
     [a-z]{2,3}(?:-[a-z]{3}){0,3}
     (?:-[a-z]{4})?
     (?:-(?:[a-z]{2}|[0-9]{3}))?
     (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
     (?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*
     (?:-x(?:-[a-z0-9]{1,8})+)?
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-_POSIX_SUFFIX = re.compile(r"(\.[A-Za-z0-9_-]+)?(@[A-Za-z0-9]+)?$")
+"""
+_POSIX_SUFFIX = r"(\.[A-Za-z0-9_-]+)?(@[A-Za-z0-9]+)?$"
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,11 @@ def parse_tag(text: str) -> str | None:
     >>> parse_tag("pt_BR.UTF-8"), parse_tag("ZH-hans-cn"), parse_tag("german")
     ('pt-BR', 'zh-Hans-CN', None)
     """
-    tag = _POSIX_SUFFIX.sub("", text.strip(), count=1).replace("_", "-")
-    if not _BCP47.fullmatch(tag):
+    tag = text.strip()
+    if len(tag) == 2 and tag.isascii() and tag.isalpha():  # the common case, without a regular expression
+        return tag.lower()
+    tag = re.sub(_POSIX_SUFFIX, "", tag, count=1).replace("_", "-")
+    if not re.fullmatch(_BCP47, tag, re.IGNORECASE | re.VERBOSE):
         return None
     # RFC 5646 2.1.1: language lower case, script title case, region upper case, and
     # everything after a singleton (extensions, private use) lower case.
