@@ -218,7 +218,9 @@ def render(
     data: str | None = typer.Option(
         None, "--data", metavar="FILE", help="Read field values from a YAML or JSON file; '-' reads stdin."
     ),
-    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the reply, such as de or pt-BR."),
+    lang: str | None = typer.Option(
+        None, "--lang", metavar="TAG", help="Language of the reply (de, pt-BR, pt_BR), or else the closest one."
+    ),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
     fmt: OutputFormat = typer.Option(  # type: ignore[valid-type]
