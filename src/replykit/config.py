@@ -77,12 +77,12 @@ def _lang(raw: str) -> str:
 
 
 def _currency(raw: str) -> str:
-    from replykit.fields import parse_currency
+    from replykit.fields import TYPES, parse_currency
 
     try:
         return parse_currency(raw)
     except ValueError:
-        raise ValueError("expected an ISO 4217 currency code such as EUR, USD or BRL") from None
+        raise ValueError(f"expected {TYPES['currency'].accepts}") from None
 
 
 def _timezone(raw: str) -> str:
