@@ -15,10 +15,10 @@ import sys
 from typing import Any
 
 from replykit.errors import ReplykitError
-from replykit.fields import resolve_values
-from replykit.library import Library, search_path
-from replykit.render import render_scenario
-from replykit.scenario import Scenario, example_values
+from replykit.packs.fields import resolve_values
+from replykit.packs.library import Library, search_path
+from replykit.rendering.templates import render_scenario
+from replykit.packs.scenario import Scenario, example_values
 
 
 def variants(scenario: Scenario, every: bool) -> list[tuple[str, dict[str, Any]]]:

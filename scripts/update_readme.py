@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from replykit.describe import catalogue_markdown
-from replykit.library import Library, Pack, builtin_dir
+from replykit.cli.catalogue import catalogue_markdown
+from replykit.packs.library import Library, Pack, builtin_dir
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- catalogue:start -->\n", "<!-- catalogue:end -->"

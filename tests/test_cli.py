@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from replykit import errors
-from replykit.cli import app
+from replykit.cli.app import app
 
 MakePack = Callable[[dict[str, str]], Path]
 

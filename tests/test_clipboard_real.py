@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from replykit import clipboard
+from replykit.output import clipboard
 from replykit.errors import ClipboardUnavailable
 
 MakePack = Callable[[dict[str, str]], Path]

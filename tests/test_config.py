@@ -11,8 +11,8 @@ import pytest
 from replykit import config as cfg
 from replykit import errors
 from replykit.errors import ConfigInvalid, InvalidValue, UsageError
-from replykit.fields import resolve_values
-from replykit.library import Library, search_path
+from replykit.packs.fields import resolve_values
+from replykit.packs.library import Library, search_path
 
 GOOD = """\
 default_profile: main

@@ -19,9 +19,11 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from replykit import clipboard, errors, fastpath
-from replykit.cli import app
-from replykit.scenario import RESERVED_NAMES
+from replykit import errors
+from replykit.cli import fastpath
+from replykit.output import clipboard
+from replykit.cli.app import app
+from replykit.packs.scenario import RESERVED_NAMES
 
 MakePack = Callable[[dict[str, str]], Path]
 

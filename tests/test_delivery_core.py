@@ -16,9 +16,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from replykit import clipboard, errors, mail, output
+from replykit import errors
+from replykit.output import clipboard
+from replykit.output import eml as mail
+from replykit.output import formats as output
 from replykit.errors import ClipboardUnavailable, InvalidAddress, OutputExists, UnsafeHeader, UsageError
-from replykit.render import Reply
+from replykit.rendering.templates import Reply
 
 INTL = "Crème brûlée, 注文 4521, مرحبا بك, 📦🙂"
 

@@ -12,8 +12,9 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from replykit import errors, fastpath
-from replykit.cli import app
+from replykit import errors
+from replykit.cli import fastpath
+from replykit.cli.app import app
 
 
 def sh(replykit_bin: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -182,7 +183,7 @@ def test_bytes_that_are_not_utf8_pass_through_as_given(replykit_bin: str) -> Non
 def test_the_fast_path_renders_languages_without_the_full_cli(args: list[str], stderr: str) -> None:
     """Exact tags and fallbacks alike never import Typer, Click or Rich when stderr is not a terminal."""
     check = (
-        "import sys\nfrom replykit import fastpath\n"
+        "import sys\nfrom replykit.cli import fastpath\n"
         f"result = fastpath.main(['render', 'missing-items', '--name', 'A', *{args!r}])\n"
         "print(result, sorted(m for m in ('typer', 'click', 'rich') if m in sys.modules), file=sys.stderr)\n"
     )

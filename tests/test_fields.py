@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from replykit.errors import InputOutputError, InvalidValue, MissingFields, UsageError
-from replykit.fields import Field, parse_assignments, read_data, resolve_values, unused_keys
+from replykit.packs.fields import Field, parse_assignments, read_data, resolve_values, unused_keys
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from replykit.formatting import FILTERS
+from replykit.rendering.filters import FILTERS
 
 NBSP, NNBSP, RLM = "\u00a0", "\u202f", "\u200f"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from replykit.errors import UsageError
-from replykit.languages import Choice, choose_language, parse_tag
-from replykit.library import Library, search_path
-from replykit.scenario import Scenario
+from replykit.packs.languages import Choice, choose_language, parse_tag
+from replykit.packs.library import Library, search_path
+from replykit.packs.scenario import Scenario
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_exact_matches_do_not_load_the_negotiation_data() -> None:
     import sys
 
     code = (
-        "import sys\nfrom replykit.languages import match_language\n"
+        "import sys\nfrom replykit.packs.languages import match_language\n"
         "assert match_language('pt_br', ['en', 'pt-BR']).language == 'pt-BR'\n"
         "print('langcodes' in sys.modules)\n"
     )
@@ -172,7 +172,7 @@ def test_badly_named_languages_are_reported_with_the_file(make_pack, files: set[
 
 def test_rendering_a_language_the_scenario_lacks_is_an_error_not_a_crash() -> None:
     from replykit.errors import ScenarioNotFound
-    from replykit.render import render_scenario
+    from replykit.rendering.templates import render_scenario
 
     library = Library(search_path())
     scenario = library.find("missing-items")

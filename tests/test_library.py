@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from replykit.fields import resolve_values
-from replykit.library import Library, builtin_dir, search_path
-from replykit.render import Reply, render_scenario
-from replykit.scenario import ADVICE_SECTIONS, Scenario, example_values
+from replykit.packs.fields import resolve_values
+from replykit.packs.library import Library, builtin_dir, search_path
+from replykit.rendering.templates import Reply, render_scenario
+from replykit.packs.scenario import ADVICE_SECTIONS, Scenario, example_values
 
 TEMPLATES = builtin_dir()
 

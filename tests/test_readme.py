@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from replykit.cli import app
+from replykit.cli.app import app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

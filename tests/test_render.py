@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from replykit.errors import ScenarioInvalid, SecurityViolation
-from replykit.fields import resolve_values
-from replykit.library import Library, search_path
-from replykit.render import Reply, normalise, render_scenario
+from replykit.packs.fields import resolve_values
+from replykit.packs.library import Library, search_path
+from replykit.rendering.templates import Reply, normalise, render_scenario
 
 MakePack = Callable[[dict[str, str]], Path]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError
-from replykit.library import Library, builtin_dir, search_path, user_dir
+from replykit.packs.library import Library, builtin_dir, search_path, user_dir
 
 MakePack = Callable[[dict[str, str]], Path]
 

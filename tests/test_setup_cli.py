@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from replykit import errors
-from replykit.cli import app
-from replykit.library import Library, builtin_dir, search_path, user_dir
+from replykit.cli.app import app
+from replykit.packs.library import Library, builtin_dir, search_path, user_dir
 
 MakePack = Callable[[dict[str, str]], Path]
 
@@ -447,7 +447,7 @@ def test_script_init_new_edit_paths(replykit_bin: str, tmp_path: Path) -> None:
 )
 def test_setup_commands_do_not_load_jinja(args: list[str]) -> None:
     code = (
-        "import sys\nsys.argv = ['replykit', *sys.argv[1:]]\nfrom replykit.fastpath import run\n"
+        "import sys\nsys.argv = ['replykit', *sys.argv[1:]]\nfrom replykit.cli.fastpath import run\n"
         "try:\n    run()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "assert 'jinja2' not in sys.modules, 'jinja2 was imported'\n"
     )

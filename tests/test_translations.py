@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
-from replykit.fields import resolve_values
-from replykit.formatting import FSI, LRI, PDI
-from replykit.library import Library, builtin_dir, search_path
-from replykit.render import Reply, make_environment, render_scenario
-from replykit.scenario import Scenario, example_values
+from replykit.packs.fields import resolve_values
+from replykit.rendering.filters import FSI, LRI, PDI
+from replykit.packs.library import Library, builtin_dir, search_path
+from replykit.rendering.templates import Reply, make_environment, render_scenario
+from replykit.packs.scenario import Scenario, example_values
 
 TEMPLATES = builtin_dir()
 IDS = sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from replykit import errors, userlib
+from replykit import errors
+from replykit.packs import authoring as userlib
 from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
-from replykit.library import Library, builtin_dir, search_path, user_dir
+from replykit.packs.library import Library, builtin_dir, search_path, user_dir
 
 
 def library() -> Library:

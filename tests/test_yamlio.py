@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from replykit.yamlio import parse_data, parse_json, parse_yaml
+from replykit.packs.yamlio import parse_data, parse_json, parse_yaml
 
 
 class Boom(Exception):

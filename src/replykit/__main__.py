@@ -1,5 +1,5 @@
 """``python -m replykit``."""
 
-from replykit.fastpath import run
+from replykit.cli.fastpath import run
 
 run()

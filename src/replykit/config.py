@@ -25,7 +25,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from replykit.errors import ConfigInvalid, InvalidValue, UsageError, did_you_mean
-from replykit.yamlio import Mapping, parse_yaml, read_text
+from replykit.packs.yamlio import Mapping, parse_yaml, read_text
 
 ENV_CONFIG = "REPLYKIT_CONFIG"
 ENV_PROFILE = "REPLYKIT_PROFILE"
@@ -68,7 +68,7 @@ def _sender(raw: str) -> str:
 
 
 def _lang(raw: str) -> str:
-    from replykit.languages import parse_tag
+    from replykit.packs.languages import parse_tag
 
     tag = parse_tag(raw)
     if tag is None:
@@ -77,7 +77,7 @@ def _lang(raw: str) -> str:
 
 
 def _currency(raw: str) -> str:
-    from replykit.fields import TYPES, parse_currency
+    from replykit.packs.fields import TYPES, parse_currency
 
     try:
         return parse_currency(raw)

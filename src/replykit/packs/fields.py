@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from replykit.errors import InputOutputError, InvalidValue, MissingFields, UsageError, did_you_mean
-from replykit.yamlio import parse_data
+from replykit.packs.yamlio import parse_data
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from replykit.errors import InvalidAddress, UnsafeHeader
 
 if TYPE_CHECKING:
-    from replykit.render import Reply
+    from replykit.rendering.templates import Reply
 
 # RFC 5322 dot-atom local part; a domain of letter-digit-hyphen labels.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"

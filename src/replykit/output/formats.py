@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from replykit.errors import UsageError
 
 if TYPE_CHECKING:
-    from replykit.render import Reply
+    from replykit.rendering.templates import Reply
 
 FORMATS = ("text", "markdown", "json", "subject", "eml", "mailto")
 SENDER_ENV = "REPLYKIT_FROM"
@@ -72,7 +72,7 @@ def as_json(reply: Reply) -> str:
 
 def as_subject(reply: Reply) -> str:
     """The subject alone on one line, for `mail -s "$(...)"`; refused if it could break a header."""
-    from replykit.mail import check_header_text
+    from replykit.output.eml import check_header_text
 
     return check_header_text("subject", reply.subject) + "\n"
 
@@ -121,7 +121,7 @@ def produce(
         )
     if fmt in PLAIN_FORMATS:
         return PLAIN_FORMATS[fmt](reply)
-    from replykit import mail
+    from replykit.output import eml as mail
 
     env = os.environ if environ is None else environ
     if fmt == "mailto":

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
-from replykit.fields import TYPES, Field
-from replykit.languages import parse_tag
-from replykit.yamlio import Mapping, parse_yaml, read_text
+from replykit.packs.fields import TYPES, Field
+from replykit.packs.languages import parse_tag
+from replykit.packs.yamlio import Mapping, parse_yaml, read_text
 
 SCENARIO_FILE = "scenario.yaml"
 FIELDS_FILE = "_fields.yaml"

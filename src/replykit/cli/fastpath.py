@@ -79,10 +79,10 @@ def main(argv: list[str]) -> int | None:
     from replykit import errors
     from replykit.config import active_profile
     from replykit.errors import ReplykitError
-    from replykit.fields import parse_assignments, read_data, resolve_values, unused_keys
-    from replykit.languages import choose_language
-    from replykit.library import Library, search_path
-    from replykit.render import render_scenario
+    from replykit.packs.fields import parse_assignments, read_data, resolve_values, unused_keys
+    from replykit.packs.languages import choose_language
+    from replykit.packs.library import Library, search_path
+    from replykit.rendering.templates import render_scenario
 
     try:
         dirs = tuple(Path(d) for d in generic.get("--templates-dir", []))
@@ -121,6 +121,6 @@ def run() -> None:
     code = main(sys.argv[1:])
     if code is not None:
         sys.exit(code)
-    from replykit.cli import main as cli_main
+    from replykit.cli.app import main as cli_main
 
     cli_main()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from replykit.fields import Field
-from replykit.library import Entry
-from replykit.scenario import ADVICE_SECTIONS, Scenario
+from replykit.packs.fields import Field
+from replykit.packs.library import Entry
+from replykit.packs.scenario import ADVICE_SECTIONS, Scenario
 
 if TYPE_CHECKING:
-    from replykit.render import Reply
+    from replykit.rendering.templates import Reply
 
 
 def source_label(entry: Entry) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
-from replykit.languages import parse_tag
-from replykit.scenario import (
+from replykit.packs.languages import parse_tag
+from replykit.packs.scenario import (
     SCENARIO_FILE,
     TEMPLATE_SUFFIX,
     FieldCatalogue,
@@ -23,10 +23,10 @@ ENV_PATH = "REPLYKIT_PATH"
 
 def builtin_dir() -> Path:
     """The built-in library shipped inside the package."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "templates"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "templates"
     # In a source checkout (editable install) the library sits at the top of the repository.
-    return packaged if packaged.is_dir() else here.parents[1] / "templates"
+    return packaged if packaged.is_dir() else package.parents[1] / "templates"
 
 
 def user_dir() -> Path:

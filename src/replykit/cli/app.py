@@ -16,10 +16,10 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from replykit import errors
 from replykit.errors import MissingFields, ReplykitError
-from replykit.output import FORMATS, REPLY_TO_ENV, SENDER_ENV
+from replykit.output.formats import FORMATS, REPLY_TO_ENV, SENDER_ENV
 
 FIELD_PANEL = "Scenario fields"
-_SCENARIO_KEY = "replykit.scenario"
+_SCENARIO_KEY = "replykit.packs.scenario"
 _FIELD_PARAMS_KEY = "replykit.field_params"
 _FIELD_VALUES_KEY = "replykit.field_values"
 
@@ -86,7 +86,7 @@ class ReplykitGroup(TyperGroup):
 
 
 def _field_params(scenario: Any) -> list[Parameter]:
-    from replykit.describe import field_summary
+    from replykit.cli.catalogue import field_summary
 
     return [
         TyperOption(
@@ -139,7 +139,7 @@ class RenderCommand(TyperCommand):
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         scenario_id = self._scenario_arg(ctx, args)
         if scenario_id and not ctx.resilient_parsing:
-            from replykit.library import Library, search_path
+            from replykit.packs.library import Library, search_path
 
             library = Library(search_path(templates_dirs=_templates_dirs(args)))
             scenario = library.find(scenario_id)
@@ -165,7 +165,7 @@ app = typer.Typer(
 
 
 def _complete_ids(incomplete: str) -> list[str]:
-    from replykit.library import Library, search_path
+    from replykit.packs.library import Library, search_path
 
     try:
         return [i for i in Library(search_path()).ids() if i.startswith(incomplete)]
@@ -286,9 +286,9 @@ def render(
 ) -> None:
     """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
     from replykit.config import active_profile
-    from replykit.fields import parse_assignments, read_data, resolve_values, unused_keys
-    from replykit.languages import choose_language
-    from replykit.render import render_scenario
+    from replykit.packs.fields import parse_assignments, read_data, resolve_values, unused_keys
+    from replykit.packs.languages import choose_language
+    from replykit.rendering.templates import render_scenario
 
     library, scenario = ctx.meta[_SCENARIO_KEY]
     seller = active_profile(option=profile)
@@ -309,7 +309,7 @@ def render(
         resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
     reply = render_scenario(scenario, resolved, lang=choice.language, roots=library.roots)
     from replykit.config import sender_address
-    from replykit.output import produce
+    from replykit.output.formats import produce
 
     text = produce(reply, fmt=fmt.value, to=to, cc=cc, sender=sender, reply_to=reply_to, in_reply_to=in_reply_to,
                    environ=os.environ, default_sender=sender_address(seller))  # fmt: skip
@@ -325,15 +325,15 @@ def _deliver(text: str, *, copy: bool, quiet: bool, output: Path | None, force: 
     from replykit.errors import ClipboardUnavailable
 
     if output is not None:
-        from replykit.output import write_atomic
+        from replykit.output.formats import write_atomic
 
         write_atomic(output, text, force=force)
         if not quiet:
             report(f"wrote {output}", style="bold", label="note")
     failure: ClipboardUnavailable | None = None
     if copy:
-        from replykit.clipboard import OSC52
-        from replykit.clipboard import copy as copy_to_clipboard
+        from replykit.output.clipboard import OSC52
+        from replykit.output.clipboard import copy as copy_to_clipboard
 
         try:
             used = copy_to_clipboard(text)
@@ -353,7 +353,7 @@ def _deliver(text: str, *, copy: bool, quiet: bool, output: Path | None, force: 
 
 
 def _load_all(templates_dir: list[Path]) -> tuple[list[Any], list[ReplykitError]]:
-    from replykit.library import Library, search_path
+    from replykit.packs.library import Library, search_path
 
     return Library(search_path(templates_dirs=tuple(templates_dir))).load_all()
 
@@ -368,13 +368,13 @@ def list_(
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> int:
     """List every scenario: id, title, tags, languages and where it comes from."""
-    from replykit.describe import list_row, source_label
+    from replykit.cli.catalogue import list_row, source_label
 
     loaded, problems = _load_all(templates_dir)
     wanted = set(tag)
     rows = [(entry, sc) for entry, sc in loaded if not wanted or wanted & set(sc.tags)]
     if lang:
-        from replykit.languages import match_language
+        from replykit.packs.languages import match_language
 
         every = sorted({language for _, sc in loaded for language in sc.languages})
         match_language(lang, every)  # a malformed or unknown tag is an error, not an empty list
@@ -411,12 +411,12 @@ def show(
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:
     """Show a scenario: its fields, advice for this kind of dispute, and a preview."""
-    from replykit.describe import field_dict, show_text, source_label
-    from replykit.fields import resolve_values
-    from replykit.languages import choose_language
-    from replykit.library import Library, search_path
-    from replykit.render import render_scenario
-    from replykit.scenario import ADVICE_SECTIONS, example_values
+    from replykit.cli.catalogue import field_dict, show_text, source_label
+    from replykit.packs.fields import resolve_values
+    from replykit.packs.languages import choose_language
+    from replykit.packs.library import Library, search_path
+    from replykit.rendering.templates import render_scenario
+    from replykit.packs.scenario import ADVICE_SECTIONS, example_values
 
     library = Library(search_path(templates_dirs=tuple(templates_dir)))
     scenario = library.find(scenario_id)
@@ -449,6 +449,6 @@ def main() -> None:
     typer.main.get_command(app).main(prog_name="replykit")
 
 
-from replykit.cli_setup import register as _register_setup_commands  # noqa: E402 - needs app
+from replykit.cli.setup_commands import register as _register_setup_commands  # noqa: E402 - needs app
 
 _register_setup_commands(app)

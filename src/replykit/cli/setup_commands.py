@@ -20,13 +20,13 @@ _CHOSEN_BY = {
 
 
 def _note(message: str) -> None:
-    from replykit.cli import report
+    from replykit.cli.app import report
 
     report(message, style="bold", label="note")
 
 
 def _problem(exc: Any) -> None:
-    from replykit.cli import report
+    from replykit.cli.app import report
 
     report(exc.message)
     if exc.hint:
@@ -34,7 +34,7 @@ def _problem(exc: Any) -> None:
 
 
 def _out(text: str) -> None:
-    from replykit.cli import write_stdout
+    from replykit.cli.app import write_stdout
 
     write_stdout(text)
 
@@ -114,7 +114,7 @@ def config_unset(
     profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
 ) -> None:
     """Remove KEY from a profile, so fields fall back to their own default."""
-    from replykit.cli import warn
+    from replykit.cli.app import warn
     from replykit.config import save_config
 
     name, config, chosen = _key_and_profile(key, profile)
@@ -189,7 +189,7 @@ def config_default(
 
 def init() -> None:
     """Create your own scenario folder with a README and an example; prints its path."""
-    from replykit.userlib import EXAMPLE_ID, init_library
+    from replykit.packs.authoring import EXAMPLE_ID, init_library
 
     result = init_library()
     _out(f"{result.folder}\n")
@@ -212,9 +212,9 @@ def new(
     ),
 ) -> None:
     """Create a scenario in your own folder: a scaffold, or a copy of another one; prints its folder."""
-    from replykit.cli import warn
-    from replykit.library import Library, search_path
-    from replykit.userlib import new_scenario
+    from replykit.cli.app import warn
+    from replykit.packs.library import Library, search_path
+    from replykit.packs.authoring import new_scenario
 
     result = new_scenario(scenario_id, library=Library(search_path()), source=source, lang=lang)
     _out(f"{result.folder}\n")
@@ -233,8 +233,8 @@ def edit(
 ) -> int:
     """Open a scenario in $VISUAL or $EDITOR, then check it. Built-in files are copied to your folder first."""
     from replykit import errors
-    from replykit.library import Library, search_path
-    from replykit.userlib import check_scenario, edit_target, editor_command, run_editor
+    from replykit.packs.library import Library, search_path
+    from replykit.packs.authoring import check_scenario, edit_target, editor_command, run_editor
 
     editor_command()  # fail before copying anything when no editor is set
     target = edit_target(scenario_id, library=Library(search_path()), lang=lang)
@@ -245,7 +245,7 @@ def edit(
     for problem in problems:
         _problem(problem)
     if problems:
-        from replykit.cli import report
+        from replykit.cli.app import report
 
         report(f"fix it with 'replykit edit {scenario_id}'", style="bold", label="hint")
         return max(p.exit_code for p in problems)
@@ -260,7 +260,7 @@ def paths(
 ) -> None:
     """List every folder searched for scenarios, in precedence order, and the config file."""
     from replykit.config import config_location
-    from replykit.library import configured_packs
+    from replykit.packs.library import configured_packs
 
     location = config_location()
     rows = [("scenarios", pack.origin, pack.path) for pack in configured_packs(templates_dirs=tuple(templates_dir))]

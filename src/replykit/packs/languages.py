@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from replykit.errors import UsageError
 
 if TYPE_CHECKING:
-    from replykit.scenario import Scenario
+    from replykit.packs.scenario import Scenario
 
 # BCP 47 (RFC 5646) language tags, well-formedness only. Not accepted: irregular grandfathered tags and
 # 5-8 letter primary subtags (RFC 5646 reserves them for languages never yet registered), so that

@@ -19,8 +19,8 @@ from replykit.errors import (
     UsageError,
     did_you_mean,
 )
-from replykit.library import Library, Pack, user_dir
-from replykit.scenario import SCENARIO_FILE, SCENARIO_ID, TEMPLATE_SUFFIX, Scenario
+from replykit.packs.library import Library, Pack, user_dir
+from replykit.packs.scenario import SCENARIO_FILE, SCENARIO_ID, TEMPLATE_SUFFIX, Scenario
 
 README = "README.md"
 EXAMPLE_ID = "example"
@@ -206,7 +206,7 @@ def _find_entry(library: Library, scenario_id: str, *, hint: str) -> Pack:
 
 def _scaffold_language(lang: str | None, library: Library) -> tuple[str, str]:
     """The new scenario's language, and the closest language with a signature partial to include."""
-    from replykit.languages import match_language
+    from replykit.packs.languages import match_language
 
     if lang is None:
         return "en", "en"
@@ -275,7 +275,7 @@ def edit_target(
     languages still come from the built-in library. A language the scenario lacks (say
     ``de-CH``) starts as a copy of its closest language (``de``), else of the default one.
     """
-    from replykit.languages import match_language
+    from replykit.packs.languages import match_language
 
     check_id(scenario_id)
     pack = _find_entry(library, scenario_id, hint=f"create it with 'replykit new {scenario_id}'")
@@ -341,9 +341,9 @@ def run_editor(files: tuple[Path, ...], *, environ: MappingABC[str, str] | None 
 
 def check_scenario(scenario_id: str, *, library: Library) -> tuple[Scenario | None, list[ReplykitError]]:
     """Load a scenario, compile every language and try it with example values; return all problems."""
-    from replykit.fields import resolve_values
-    from replykit.render import load_template, make_environment, render
-    from replykit.scenario import example_values
+    from replykit.packs.fields import resolve_values
+    from replykit.rendering.templates import load_template, make_environment, render
+    from replykit.packs.scenario import example_values
 
     try:
         scenario = library.find(scenario_id)

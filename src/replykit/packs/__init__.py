@@ -1,0 +1,1 @@
+"""Reading scenario packs: strict YAML, fields, the scenario format, the search path, languages, authoring."""
