@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from replykit.output import clipboard
 from replykit.errors import ClipboardUnavailable
+from replykit.output import clipboard
 
 MakePack = Callable[[dict[str, str]], Path]
 

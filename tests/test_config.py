@@ -11,6 +11,7 @@ import pytest
 from replykit import config as cfg
 from replykit import errors
 from replykit.errors import ConfigInvalid, InvalidValue, UsageError
+from replykit.output.delivery import sender_address
 from replykit.packs.fields import resolve_values
 from replykit.packs.library import Library, search_path
 
@@ -259,7 +260,8 @@ def test_active_profile_reads_the_file(tmp_path: Path) -> None:
     ids=["--from", "profile-from", "support-email", "none"],
 )
 def test_sender_address(given: str | None, values: dict[str, str], expected: str | None) -> None:
-    assert cfg.sender_address(cfg.Profile("p", values), given=given) == expected
+    found = sender_address(option=given, environ={}, profile=cfg.Profile("p", values))
+    assert (found[0] if found else None) == expected
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,10 @@ from typer.testing import CliRunner
 
 from replykit import errors
 from replykit.cli import fastpath
-from replykit.output import clipboard
 from replykit.cli.app import app
-from replykit.packs.scenario import RESERVED_NAMES
+from replykit.options import RENDER as RENDER_TABLE
+from replykit.options import RESERVED_FIELD_NAMES
+from replykit.output import clipboard
 
 MakePack = Callable[[dict[str, str]], Path]
 
@@ -270,17 +271,40 @@ def test_copy_over_ssh_uses_osc52_on_the_terminal_never_stdout(replykit_bin: str
 # --- options and the fast path ------------------------------------------------------------------
 
 RENDER = get_command(app).commands["render"]  # type: ignore[attr-defined]
-RENDER_OPTIONS = sorted(opt for param in RENDER.params for opt in getattr(param, "opts", []) if opt.startswith("--"))
+
+
+def _render_params() -> dict[str, bool]:
+    """Every spelling of render's own options, as the Typer command declares them -> whether it takes a value."""
+    group = get_command(app)
+    with group.make_context("replykit", ["render"], resilient_parsing=True) as parent:
+        ctx = RENDER.make_context("render", [], parent=parent, resilient_parsing=True)
+        params = RENDER.get_params(ctx)
+    return {
+        opt: not getattr(param, "is_flag", False)
+        for param in params
+        if param.param_type_name == "option"
+        for opt in [*param.opts, *param.secondary_opts]
+    }
+
+
+RENDER_PARAMS = _render_params()
+RENDER_OPTIONS = sorted(opt for opt in RENDER_PARAMS if opt.startswith("--"))
 
 
 @pytest.mark.parametrize("option", RENDER_OPTIONS)
 def test_every_render_option_name_is_reserved_for_fields(option: str) -> None:
-    assert option[2:].replace("-", "_") in RESERVED_NAMES
+    assert option[2:].replace("-", "_") in RESERVED_FIELD_NAMES
+
+
+def test_the_option_table_is_the_typer_command() -> None:
+    """Same spellings, and the same answer to 'does it take a value', for every option of render."""
+    table = {flag: option.takes_value for option in RENDER_TABLE for flag in option.flags}
+    assert table == RENDER_PARAMS
 
 
 @pytest.mark.parametrize("option", RENDER_OPTIONS)
 def test_the_fast_path_knows_every_render_option(option: str) -> None:
-    known = fastpath.VALUE_OPTIONS | fastpath.FLAG_OPTIONS | fastpath.OTHER_OPTIONS | {"--help"}
+    known = {flag for entry in RENDER_TABLE for flag in entry.flags}
     assert option in known
 
 

@@ -12,15 +12,15 @@ from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
 
 from replykit import errors
-from replykit.output import clipboard
-from replykit.output import eml as mail
-from replykit.output import formats as output
 from replykit.errors import ClipboardUnavailable, InvalidAddress, OutputExists, UnsafeHeader, UsageError
+from replykit.output import clipboard, delivery
+from replykit.output import eml as mail
 from replykit.rendering.templates import Reply
 
 INTL = "Crème brûlée, 注文 4521, مرحبا بك, 📦🙂"
@@ -173,6 +173,11 @@ def test_malformed_message_ids_are_refused(value: str) -> None:
 # --- the .eml draft ------------------------------------------------------------------------------
 
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=timezone.utc)
+
+
+def produce(r: Reply, *, fmt: str, **options: Any) -> str:
+    """The reply in one format, through the delivery plan as render makes it."""
+    return delivery.produce(r, delivery.plan_delivery(fmt, **options)).decode("utf-8")
 
 
 def draft(r: Reply | None = None, **kwargs: object) -> bytes:
@@ -350,12 +355,12 @@ def test_mailto_refuses_an_unsafe_subject() -> None:
 
 
 def test_text_is_the_body() -> None:
-    assert output.produce(reply(), fmt="text") == reply().body
+    assert produce(reply(), fmt="text") == reply().body
 
 
 def test_json_has_the_reply_and_its_values_as_plain_types() -> None:
     r = reply(name="Zoë", amount=Decimal("12.50"), due=date(2026, 3, 14), items=["mug", "cap"], count=2)
-    document = json.loads(output.produce(r, fmt="json"))
+    document = json.loads(produce(r, fmt="json"))
     assert document == {
         "scenario": "missing-items",
         "language": "en",
@@ -363,16 +368,16 @@ def test_json_has_the_reply_and_its_values_as_plain_types() -> None:
         "body": reply().body,
         "values": {"name": "Zoë", "amount": "12.50", "due": "2026-03-14", "items": ["mug", "cap"], "count": 2},
     }
-    assert "Zoë" in output.produce(r, fmt="json")
+    assert "Zoë" in produce(r, fmt="json")
 
 
 def test_subject_is_one_line() -> None:
-    assert output.produce(reply(subject=INTL), fmt="subject") == INTL + "\n"
+    assert produce(reply(subject=INTL), fmt="subject") == INTL + "\n"
 
 
 def test_subject_format_refuses_what_would_break_a_mail_header() -> None:
     with pytest.raises(UnsafeHeader):
-        output.produce(reply(subject="a\u2028b"), fmt="subject")
+        produce(reply(subject="a\u2028b"), fmt="subject")
 
 
 @pytest.mark.parametrize(
@@ -411,12 +416,12 @@ def test_subject_format_refuses_what_would_break_a_mail_header() -> None:
     ],  # fmt: skip
 )
 def test_markdown_escapes_markup_so_it_prints_literally(line: str, escaped: str) -> None:
-    assert output.produce(reply(subject="S", body=line + "\n"), fmt="markdown") == f"# S\n\n{escaped}\n"
+    assert produce(reply(subject="S", body=line + "\n"), fmt="markdown") == f"# S\n\n{escaped}\n"
 
 
 def test_markdown_keeps_the_signature_lines_with_hard_breaks() -> None:
     body = "Dear Alice,\n\nThank you.\n\nBest wishes,\nSam\nHarbour *Shop*\n"
-    assert output.produce(reply(subject="Order #1", body=body), fmt="markdown") == (
+    assert produce(reply(subject="Order #1", body=body), fmt="markdown") == (
         "# Order #1\n\nDear Alice,\n\nThank you.\n\nBest wishes,\\\nSam\\\nHarbour \\*Shop\\*\n"
     )
 
@@ -439,16 +444,16 @@ def test_markdown_keeps_the_signature_lines_with_hard_breaks() -> None:
 )
 def test_mail_options_outside_their_formats_are_usage_errors(fmt: str, kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError) as caught:
-        output.produce(reply(), fmt=fmt, environ={}, **kwargs)  # type: ignore[arg-type]
+        produce(reply(), fmt=fmt, environ={}, **kwargs)  # type: ignore[arg-type]
     assert caught.value.message == message
 
 
 def test_sender_and_reply_to_come_from_the_environment() -> None:
     environ = {"REPLYKIT_FROM": "Env Shop <env@example.com>", "REPLYKIT_REPLY_TO": "help@example.com"}
-    message = parse(output.produce(reply(), fmt="eml", to=["b@example.com"], environ=environ).encode())
+    message = parse(produce(reply(), fmt="eml", to=["b@example.com"], environ=environ).encode())
     assert getaddresses([str(message["From"])]) == [("Env Shop", "env@example.com")]
     assert str(message["Reply-To"]) == "help@example.com"
-    message = parse(output.produce(reply(), fmt="eml", to=["b@example.com"], sender="o@example.com",
+    message = parse(produce(reply(), fmt="eml", to=["b@example.com"], sender="o@example.com",
                                    environ=environ).encode())  # fmt: skip
     assert str(message["From"]) == "o@example.com"
 
@@ -460,7 +465,7 @@ def test_write_atomic_writes_the_file_with_a_normal_mode(tmp_path: Path) -> None
     target = tmp_path / "reply.txt"
     old = os.umask(0o022)
     try:
-        output.write_atomic(target, INTL + "\n")
+        delivery.write_output(target, INTL + "\n")
     finally:
         os.umask(old)
     assert target.read_bytes() == (INTL + "\n").encode("utf-8")
@@ -472,11 +477,11 @@ def test_write_atomic_refuses_to_overwrite_without_force(tmp_path: Path) -> None
     target = tmp_path / "reply.txt"
     target.write_text("keep me\n")
     with pytest.raises(OutputExists) as caught:
-        output.write_atomic(target, "new\n")
+        delivery.write_output(target, "new\n")
     assert caught.value.exit_code == errors.INPUT_OUTPUT and "pass --force" in caught.value.hint
     assert target.read_text() == "keep me\n" and os.listdir(tmp_path) == ["reply.txt"]
     target.chmod(0o600)
-    output.write_atomic(target, "new\n", force=True)
+    delivery.write_output(target, "new\n", force=True)
     assert target.read_text() == "new\n" and stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
@@ -489,20 +494,20 @@ def test_write_atomic_leaves_nothing_behind_when_writing_fails(tmp_path: Path, m
 
     monkeypatch.setattr(os, "fsync", disk_error)
     with pytest.raises(errors.InputOutputError, match="Input/output error"):
-        output.write_atomic(target, "new\n", force=True)
+        delivery.write_output(target, "new\n", force=True)
     assert os.listdir(tmp_path) == ["reply.txt"] and target.read_text() == "keep me\n"
 
 
 def test_write_atomic_refuses_text_that_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(errors.InputOutputError, match="not valid text"):
-        output.write_atomic(tmp_path / "reply.txt", "\udcff from a non-UTF-8 argv")
+        delivery.write_output(tmp_path / "reply.txt", "\udcff from a non-UTF-8 argv")
     assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize("where", ["missing/reply.txt", "."], ids=["no-folder", "a-folder"])
 def test_write_atomic_reports_unwritable_targets(tmp_path: Path, where: str) -> None:
     with pytest.raises(errors.InputOutputError) as caught:
-        output.write_atomic(tmp_path / where, "x\n")
+        delivery.write_output(tmp_path / where, "x\n")
     assert caught.value.message.startswith("--output ")
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from replykit.packs.fields import resolve_values
 from replykit.packs.library import Library, builtin_dir, search_path
-from replykit.rendering.templates import Reply, render_scenario
 from replykit.packs.scenario import ADVICE_SECTIONS, Scenario, example_values
+from replykit.rendering.templates import Reply, render_scenario
 
 TEMPLATES = builtin_dir()
 

@@ -20,10 +20,10 @@ import pytest
 from jinja2 import meta
 
 from replykit.packs.fields import resolve_values
-from replykit.rendering.filters import FSI, LRI, PDI
 from replykit.packs.library import Library, builtin_dir, search_path
-from replykit.rendering.templates import Reply, make_environment, render_scenario
 from replykit.packs.scenario import Scenario, example_values
+from replykit.rendering.filters import FSI, LRI, PDI
+from replykit.rendering.templates import Reply, make_environment, render_scenario
 
 TEMPLATES = builtin_dir()
 IDS = sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from replykit import errors
-from replykit.packs import authoring as userlib
 from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
+from replykit.packs import authoring as userlib
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
 
 

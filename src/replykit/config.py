@@ -21,11 +21,14 @@ import re
 from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field, replace
-from email.utils import parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from replykit.errors import ConfigInvalid, InvalidValue, UsageError, did_you_mean
+from replykit.errors import ConfigInvalid, InvalidAddress, InvalidValue, UnsafeHeader, UsageError, did_you_mean
 from replykit.packs.yamlio import Mapping, parse_yaml, read_text
+
+if TYPE_CHECKING:
+    from replykit.output.addresses import Mailbox
 
 ENV_CONFIG = "REPLYKIT_CONFIG"
 ENV_PROFILE = "REPLYKIT_PROFILE"
@@ -47,23 +50,33 @@ KEYS: dict[str, str] = {
 NOT_FIELDS = frozenset({"from", "lang"})
 
 _TOP_KEYS = ("default_profile", "profiles")
-_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+")
 
 
 def _text(raw: str) -> str:
     return raw
 
 
+def _mailbox(raw: str, *, expected: str) -> Mailbox:
+    """Check an address with the same checker as --from, so a value saved here works in every email."""
+    from replykit.output.addresses import parse_mailbox
+
+    try:
+        return parse_mailbox("address", raw)
+    except (InvalidAddress, UnsafeHeader) as exc:
+        reason = exc.message.split(": ", 1)[-1]
+        raise ValueError(f"expected {expected} ({reason})") from None
+
+
 def _email(raw: str) -> str:
-    if not _EMAIL.fullmatch(raw):
-        raise ValueError("expected an email address such as help@example.com")
+    expected = "an email address such as help@example.com"
+    mailbox = _mailbox(raw, expected=expected)
+    if mailbox.name or "." not in mailbox.addr.rpartition("@")[2]:
+        raise ValueError(f"expected {expected}")
     return raw
 
 
 def _sender(raw: str) -> str:
-    name, address = parseaddr(raw)
-    if not address or not _EMAIL.fullmatch(address):
-        raise ValueError("expected an email address such as 'shop@example.com' or 'Harbour <shop@example.com>'")
+    _mailbox(raw, expected="an email address such as 'shop@example.com' or 'Harbour <shop@example.com>'")
     return raw
 
 
@@ -166,7 +179,6 @@ class Config:
     path: Path
     default_profile: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
-    default_line: int | None = None
 
     @property
     def default_name(self) -> str:
@@ -280,7 +292,7 @@ def parse_config(text: str, path: Path) -> Config:
                 f"default_profile '{default}' is not under 'profiles:'" + (f"; {hint}" if hint else ""),
                 hint="profiles: " + (", ".join(profiles) or "(none)"),
             )
-    return Config(path, default, profiles, data.line_of("default_profile") if default else None)
+    return Config(path, default, profiles)
 
 
 def load_config(path: Path) -> Config:
@@ -355,11 +367,6 @@ def active_profile(*, option: str | None = None, environ: MappingABC[str, str] |
     """Load the config file and return the profile that applies to this run."""
     config = load_config(config_location(environ=environ).path)
     return select_profile(config, option=option, environ=environ)[0]
-
-
-def sender_address(profile: Profile, *, given: str | None = None) -> str | None:
-    """The From address of an email: ``--from`` if given, else the profile's ``from``, else its support_email."""
-    return given or profile.values.get("from") or profile.values.get("support_email")
 
 
 def describe_source(config: Config, profile: Profile, key: str) -> str:

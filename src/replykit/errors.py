@@ -22,12 +22,12 @@ INTERRUPTED = 130
 BROKEN_PIPE = 141
 
 
-def did_you_mean(word: str, candidates: Iterable[str], *, prefix: str = "") -> str:
-    """Return ' (did you mean X?)'-style hint text for the closest candidates, or ''."""
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return 'did you mean X or Y?' naming the closest candidates, or ''."""
     close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
     if not close:
         return ""
-    return "did you mean " + " or ".join(f"{prefix}{c}" for c in close) + "?"
+    return "did you mean " + " or ".join(close) + "?"
 
 
 class ReplykitError(Exception):
@@ -126,3 +126,9 @@ class UnsafeHeader(ReplykitError, ValueError):
 
 class InvalidAddress(InvalidValue):
     """An email address given as an option is not a plain addr-spec such as buyer@example.com."""
+
+
+class Interrupted(ReplykitError):
+    """The user stopped replykit: Ctrl-C, or end of input at a prompt."""
+
+    exit_code = INTERRUPTED

@@ -10,9 +10,9 @@ from replykit.errors import InputOutputError, OutputExists
 
 
 def write_atomic(
-    path: Path, text: str, *, replace: bool, make_folder: bool = False, label: str = "", exists_hint: str = ""
+    path: Path, text: str | bytes, *, replace: bool, make_folder: bool = False, label: str = "", exists_hint: str = ""
 ) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder.
+    """Write ``text`` (str as UTF-8, or bytes as given) to ``path`` through a temporary file in the same folder.
 
     A reader, or a crash, sees the old file or the new one, never half of one. Without
     ``replace`` an existing file is left alone and OutputExists is raised, even when another
@@ -22,7 +22,7 @@ def write_atomic(
     label = label or str(path)
     folder = path.parent
     try:
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
     except UnicodeEncodeError as exc:
         raise InputOutputError(f"{label}: not valid text ({exc.reason})") from None
     if path.is_dir():

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from typer._click.core import Context, Parameter  # Typer 0.28 vendors Click here.
@@ -15,48 +14,22 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from replykit import errors
-from replykit.errors import MissingFields, ReplykitError
-from replykit.output.formats import FORMATS, REPLY_TO_ENV, SENDER_ENV
+from replykit.cli import console
+from replykit.cli.setup_commands import register as register_setup_commands
+from replykit.errors import ReplykitError
+from replykit.options import scan
+from replykit.output.delivery import REPLY_TO_ENV, SENDER_ENV
+from replykit.output.formats import FORMATS
+
+if TYPE_CHECKING:
+    from replykit.packs.scenario import Scenario
+    from replykit.pipeline import Composer
 
 FIELD_PANEL = "Scenario fields"
-_SCENARIO_KEY = "replykit.packs.scenario"
+_COMPOSER_KEY = "replykit.composer"
+_SCENARIO_KEY = "replykit.scenario"
 _FIELD_PARAMS_KEY = "replykit.field_params"
 _FIELD_VALUES_KEY = "replykit.field_values"
-
-
-class _BrokenPipe(Exception):
-    """stdout's reader went away (``| head -1``): stop quietly."""
-
-
-def write_stdout(text: str) -> None:
-    """Write the product to stdout as UTF-8 bytes, untouched by Rich or the locale."""
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise _BrokenPipe from None
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def report(message: str, *, style: str = "bold red", label: str = "error") -> None:
-    """Print a message on stderr; colour only on a terminal, never with NO_COLOR."""
-    from rich.text import Text
-
-    console = _stderr_console()
-    text = Text()
-    text.append(f"{label}: ", style=style)
-    text.append(message)
-    console.print(text)
-
-
-def warn(message: str) -> None:
-    report(message, style="bold yellow", label="warning")
 
 
 class ReplykitGroup(TyperGroup):
@@ -68,24 +41,22 @@ class ReplykitGroup(TyperGroup):
             code = super().main(args=args, prog_name=prog_name or "replykit", complete_var=complete_var,
                                 standalone_mode=False, **extra)  # fmt: skip
         except ReplykitError as exc:
-            report(exc.message)
-            if exc.hint:
-                report(exc.hint, style="bold", label="hint")
+            console.error(exc)
             code = exc.exit_code
         except ClickException as exc:
             exc.show()
             code = exc.exit_code
         except (typer.Abort, KeyboardInterrupt, EOFError):
-            sys.stderr.write("\naborted\n")
+            sys.stderr.write("\n")
+            console.error(errors.Interrupted("aborted"))
             code = errors.INTERRUPTED
-        except _BrokenPipe:
-            # Point stdout at /dev/null so the interpreter's final flush cannot complain.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except console.BrokenPipe:
+            console.silence_stdout()
             code = errors.BROKEN_PIPE
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _field_params(scenario: Any) -> list[Parameter]:
+def _field_params(scenario: Scenario) -> list[Parameter]:
     from replykit.cli.catalogue import field_summary
 
     return [
@@ -101,53 +72,39 @@ def _field_params(scenario: Any) -> list[Parameter]:
     ]
 
 
-def _templates_dirs(args: list[str]) -> tuple[Path, ...]:
-    dirs: list[Path] = []
-    for i, arg in enumerate(args):
-        if arg == "--":
-            break
-        if arg == "--templates-dir" and i + 1 < len(args):
-            dirs.append(Path(args[i + 1]))
-        elif arg.startswith("--templates-dir="):
-            dirs.append(Path(arg.split("=", 1)[1]))
-    return tuple(dirs)
+TEMPLATES_DIR_HELP = "Extra folder of scenarios, searched first (repeatable)."
+_TEMPLATES_DIR_OPTION = TyperOption(
+    param_decls=["--templates-dir", "templates_dir"], type=str, multiple=True, metavar="DIR", help=TEMPLATES_DIR_HELP
+)
 
 
 class RenderCommand(TyperCommand):
-    """``render``: adds the chosen scenario's fields as options before parsing the rest."""
+    """``render``: adds the chosen scenario's fields as options before parsing the rest.
 
-    def _scenario_arg(self, ctx: Context, args: list[str]) -> str | None:
-        takes_value = {
-            opt for p in self.get_params(ctx) if isinstance(p, TyperOption) and not p.is_flag for opt in p.opts
-        }
-        flags = {opt for p in self.get_params(ctx) if isinstance(p, TyperOption) and p.is_flag for opt in p.opts}
-        i = 0
-        while i < len(args):
-            arg = args[i]
-            if arg == "--":
-                return args[i + 1] if i + 1 < len(args) else None
-            if arg.startswith("-") and arg != "-":
-                # Every option takes a value except the known flags; '--opt=value' carries its own.
-                i += 1 if ("=" in arg or arg in flags or (arg not in takes_value and arg.startswith("-h"))) else 2
-                continue
-            return arg
-        return None
+    The scenario id and ``--templates-dir`` are needed before Click parses the line, since
+    they decide which options exist; ``replykit.options.scan`` finds them by the same table
+    the fast path reads.
+    """
 
     def get_params(self, ctx: Context) -> list[Parameter]:
-        return super().get_params(ctx) + ctx.meta.get(_FIELD_PARAMS_KEY, [])
+        params: list[Parameter] = super().get_params(ctx)
+        return params + [_TEMPLATES_DIR_OPTION] + ctx.meta.get(_FIELD_PARAMS_KEY, [])
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        scenario_id = self._scenario_arg(ctx, args)
-        if scenario_id and not ctx.resilient_parsing:
-            from replykit.packs.library import Library, search_path
+        found = scan(args)
+        if found.scenario_id and not ctx.resilient_parsing:
+            from replykit.pipeline import Composer, library_for
 
-            library = Library(search_path(templates_dirs=_templates_dirs(args)))
-            scenario = library.find(scenario_id)
-            ctx.meta[_SCENARIO_KEY] = (library, scenario)
+            composer = Composer(library_for([Path(d) for d in found.own.get("--templates-dir", [])]))
+            scenario = composer.scenario(found.scenario_id)
+            ctx.meta[_COMPOSER_KEY] = composer
+            ctx.meta[_SCENARIO_KEY] = scenario
             ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
+        # --templates-dir was read by the scan in parse_args, which built the library from it.
+        ctx.params.pop(_TEMPLATES_DIR_OPTION.name or "", None)
         names = [p.name for p in ctx.meta.get(_FIELD_PARAMS_KEY, [])]
         given = {name: ctx.params.pop(name) for name in names if name in ctx.params}
         ctx.meta[_FIELD_VALUES_KEY] = {k: v for k, v in given.items() if v is not None}
@@ -173,35 +130,9 @@ def _complete_ids(incomplete: str) -> list[str]:
         return []
 
 
-TEMPLATES_DIR_HELP = "Extra folder of scenarios, searched first (repeatable)."
 OUTPUT_PANEL = "Output"
 OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 MAIL_PANEL = "Email (--format eml or mailto)"
-
-
-def _interactive(no_input: bool) -> bool:
-    return not no_input and sys.stdin is not None and sys.stdin.isatty()
-
-
-def _prompt_missing(scenario: Any, missing: tuple[str, ...], values: dict[str, str]) -> None:
-    """Ask on stderr for each missing required field, re-asking until the value is valid."""
-    for name in missing:
-        field = scenario.field(name)
-        while True:
-            # Not typer.prompt: Click's prompt writes a space to stdout, which carries only the reply.
-            sys.stderr.write(f"{field.name} ({field.help}): " if field.help else f"{field.name}: ")
-            sys.stderr.flush()
-            line = sys.stdin.readline()
-            if not line:
-                raise EOFError
-            raw = line.rstrip("\r\n")
-            try:
-                field.parse(raw)
-            except ValueError as exc:
-                report(f"{field.name}: {raw!r}: {exc}")
-                continue
-            values[name] = raw
-            break
 
 
 @app.command(
@@ -221,7 +152,6 @@ def render(
     lang: str | None = typer.Option(
         None, "--lang", metavar="TAG", help="Language of the reply (de, pt-BR, pt_BR), or else the closest one."
     ),
-    templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
     fmt: OutputFormat = typer.Option(  # type: ignore[valid-type]
         "text",
@@ -285,77 +215,35 @@ def render(
     ),
 ) -> None:
     """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
-    from replykit.config import active_profile
-    from replykit.packs.fields import parse_assignments, read_data, resolve_values, unused_keys
-    from replykit.packs.languages import choose_language
-    from replykit.rendering.templates import render_scenario
+    from replykit.output.delivery import deliver
+    from replykit.pipeline import RenderRequest, render_request
 
-    library, scenario = ctx.meta[_SCENARIO_KEY]
-    seller = active_profile(option=profile)
-    values = {**ctx.meta[_FIELD_VALUES_KEY], **parse_assignments(set_, scenario.fields)}
-    file_values = read_data(data, stdin=sys.stdin) if data else {}
-    extra = unused_keys(scenario.fields, file_values)
-    if extra:
-        warn(f"--data: {scenario.id} has no field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; ignored")
-    choice = choose_language(scenario, lang or seller.lang, source="--lang" if lang else "profile lang")
-    if choice.notice:
-        warn(choice.notice)
-    try:
-        resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
-    except MissingFields as exc:
-        if not _interactive(no_input) or data == "-":
-            raise
-        _prompt_missing(scenario, exc.missing, values)
-        resolved = resolve_values(scenario.fields, cli=values, data=file_values, profile=seller.field_values)
-    reply = render_scenario(scenario, resolved, lang=choice.language, roots=library.roots)
-    from replykit.config import sender_address
-    from replykit.output.formats import produce
-
-    text = produce(reply, fmt=fmt.value, to=to, cc=cc, sender=sender, reply_to=reply_to, in_reply_to=in_reply_to,
-                   environ=os.environ, default_sender=sender_address(seller))  # fmt: skip
-    _deliver(text, copy=copy, quiet=quiet, output=output, force=force)
-
-
-def _deliver(text: str, *, copy: bool, quiet: bool, output: Path | None, force: bool) -> None:
-    """Send the finished reply to a file or stdout, and to the clipboard if asked.
-
-    When the clipboard cannot be reached the reply still goes to stdout (even with --quiet),
-    so it is never lost, and the clipboard error decides the exit code.
-    """
-    from replykit.errors import ClipboardUnavailable
-
-    if output is not None:
-        from replykit.output.formats import write_atomic
-
-        write_atomic(output, text, force=force)
-        if not quiet:
-            report(f"wrote {output}", style="bold", label="note")
-    failure: ClipboardUnavailable | None = None
-    if copy:
-        from replykit.output.clipboard import OSC52
-        from replykit.output.clipboard import copy as copy_to_clipboard
-
-        try:
-            used = copy_to_clipboard(text)
-        except ClipboardUnavailable as exc:
-            failure = exc
-        else:
-            if used == OSC52:
-                message = "sent to the terminal's clipboard with OSC 52 (tmux needs: set -g set-clipboard on)"
-            else:
-                message = f"copied to the clipboard with {used}"
-            if not quiet:
-                report(message, style="bold", label="note")
-    if output is None and (not quiet or failure is not None):
-        write_stdout(text)
-    if failure is not None:
-        raise failure
-
-
-def _load_all(templates_dir: list[Path]) -> tuple[list[Any], list[ReplykitError]]:
-    from replykit.packs.library import Library, search_path
-
-    return Library(search_path(templates_dirs=tuple(templates_dir))).load_all()
+    composer: Composer = ctx.meta[_COMPOSER_KEY]
+    request = RenderRequest(
+        scenario_id,
+        fields=ctx.meta[_FIELD_VALUES_KEY],
+        assignments=tuple(set_),
+        data=data,
+        lang=lang,
+        profile=profile,
+        format=fmt.value,
+        to=tuple(to),
+        cc=tuple(cc),
+        sender=sender,
+        reply_to=reply_to,
+        in_reply_to=in_reply_to,
+    )
+    ask = console.prompt_field if console.interactive(no_input=no_input) else None
+    rendered = render_request(request, composer=composer, ask=ask, on_notice=console.warn)
+    deliver(
+        rendered.payload,
+        copy=copy,
+        quiet=quiet,
+        output=output,
+        force=force,
+        stdout=console.write_stdout,
+        note=console.note,
+    )
 
 
 @app.command("list")
@@ -368,38 +256,19 @@ def list_(
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> int:
     """List every scenario: id, title, tags, languages and where it comes from."""
-    from replykit.cli.catalogue import list_row, source_label
+    from replykit.cli.catalogue import list_row, list_table, list_tsv, select
+    from replykit.pipeline import library_for
 
-    loaded, problems = _load_all(templates_dir)
-    wanted = set(tag)
-    rows = [(entry, sc) for entry, sc in loaded if not wanted or wanted & set(sc.tags)]
-    if lang:
-        from replykit.packs.languages import match_language
-
-        every = sorted({language for _, sc in loaded for language in sc.languages})
-        match_language(lang, every)  # a malformed or unknown tag is an error, not an empty list
-        rows = [(entry, sc) for entry, sc in rows if match_language(lang, sc.languages).language]
+    loaded, problems = library_for(templates_dir).load_all()
+    rows = select(loaded, tags=tag, lang=lang)
     if as_json:
-        write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
-    elif sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(box=None, pad_edge=False)
-        for column in ("id", "title", "tags", "languages", "source"):
-            table.add_column(column, overflow="fold")
-        for entry, sc in rows:
-            table.add_row(sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
-        Console(markup=False, highlight=False).print(table)
+        console.write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
+    elif sys.stdout is not None and sys.stdout.isatty():
+        console.write_stdout(list_table(rows))
     else:
-        write_stdout(
-            "".join(
-                f"{sc.id}\t{sc.title}\t{','.join(sc.tags)}\t{','.join(sc.languages)}\t{source_label(entry)}\n"
-                for entry, sc in rows
-            )
-        )
+        console.write_stdout(list_tsv(rows))
     for problem in problems:
-        report(str(problem))
+        console.error(problem)
     return errors.SCENARIO_INVALID if problems else errors.OK
 
 
@@ -411,37 +280,19 @@ def show(
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:
     """Show a scenario: its fields, advice for this kind of dispute, and a preview."""
-    from replykit.cli.catalogue import field_dict, show_text, source_label
-    from replykit.packs.fields import resolve_values
-    from replykit.packs.languages import choose_language
-    from replykit.packs.library import Library, search_path
-    from replykit.rendering.templates import render_scenario
-    from replykit.packs.scenario import ADVICE_SECTIONS, example_values
+    from replykit.cli.catalogue import show_document, show_text, source_label
+    from replykit.packs.scenario import example_values
+    from replykit.pipeline import Composer, library_for
 
-    library = Library(search_path(templates_dirs=tuple(templates_dir)))
-    scenario = library.find(scenario_id)
-    entry = library.entries()[scenario_id]
-    choice = choose_language(scenario, lang)
-    if choice.notice:
-        warn(choice.notice)
-    values = resolve_values(scenario.fields, cli=example_values(scenario))
-    reply = render_scenario(scenario, values, lang=choice.language, roots=library.roots)
+    composer = Composer(library_for(templates_dir))
+    scenario = composer.scenario(scenario_id)
+    preview = composer.compose(scenario_id, cli=example_values(scenario), lang=lang, on_notice=console.warn).reply
+    source = source_label(composer.library.entries()[scenario_id])
     if as_json:
-        document = {
-            "id": scenario.id,
-            "title": scenario.title,
-            "summary": scenario.summary,
-            "tags": list(scenario.tags),
-            "languages": list(scenario.languages),
-            "language": scenario.language,
-            "source": source_label(entry),
-            "fields": [field_dict(f) for f in scenario.fields],
-            "advice": {ADVICE_SECTIONS[k]: list(v) for k, v in scenario.advice},
-            "preview": {"language": reply.language, "subject": reply.subject, "body": reply.body},
-        }
-        write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        return
-    write_stdout(show_text(scenario, source=source_label(entry), preview=reply))
+        document = show_document(scenario, source=source, preview=preview)
+        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console.write_stdout(show_text(scenario, source=source, preview=preview))
 
 
 def main() -> None:
@@ -449,6 +300,4 @@ def main() -> None:
     typer.main.get_command(app).main(prog_name="replykit")
 
 
-from replykit.cli.setup_commands import register as _register_setup_commands  # noqa: E402 - needs app
-
-_register_setup_commands(app)
+register_setup_commands(app)

@@ -1,7 +1,8 @@
-"""Plain descriptions of scenarios for ``list`` and ``show``: rows, text and JSON-ready dicts."""
+"""Scenarios as people and scripts read them: `list` rows and table, `show` text and JSON, the README tables."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from replykit.packs.fields import Field
@@ -34,6 +35,63 @@ def list_row(entry: Entry, scenario: Scenario) -> dict[str, Any]:
     }
 
 
+def select(
+    loaded: Sequence[tuple[Entry, Scenario]], *, tags: Sequence[str] = (), lang: str | None = None
+) -> list[tuple[Entry, Scenario]]:
+    """The scenarios ``list`` shows: with any of ``tags``, and with a reply in ``lang`` or a close variant.
+
+    Raises UsageError for a malformed tag or one naming no language, rather than listing nothing.
+    """
+    wanted = set(tags)
+    rows = [(entry, sc) for entry, sc in loaded if not wanted or wanted & set(sc.tags)]
+    if lang:
+        from replykit.packs.languages import match_language
+
+        match_language(lang, sorted({language for _, sc in loaded for language in sc.languages}))
+        rows = [(entry, sc) for entry, sc in rows if match_language(lang, sc.languages).language]
+    return rows
+
+
+def list_tsv(rows: Sequence[tuple[Entry, Scenario]]) -> str:
+    """``list`` for scripts: one tab-separated line per scenario (id, title, tags, languages, source)."""
+    return "".join(
+        f"{sc.id}\t{sc.title}\t{','.join(sc.tags)}\t{','.join(sc.languages)}\t{source_label(entry)}\n"
+        for entry, sc in rows
+    )
+
+
+def list_table(rows: Sequence[tuple[Entry, Scenario]], *, width: int | None = None) -> str:
+    """``list`` on a terminal: an aligned table, as wide as the terminal (or ``width`` columns)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "title", "tags", "languages", "source"):
+        table.add_column(column, overflow="fold")
+    for entry, sc in rows:
+        table.add_row(sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
+    console = Console(markup=False, highlight=False, width=width)
+    with console.capture() as captured:
+        console.print(table)
+    return captured.get()
+
+
+def show_document(scenario: Scenario, *, source: str, preview: Reply) -> dict[str, Any]:
+    """``show --json``: the scenario, its fields and advice, and the preview."""
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "summary": scenario.summary,
+        "tags": list(scenario.tags),
+        "languages": list(scenario.languages),
+        "language": scenario.language,
+        "source": source,
+        "fields": [field_dict(f) for f in scenario.fields],
+        "advice": {ADVICE_SECTIONS[k]: list(v) for k, v in scenario.advice},
+        "preview": {"language": preview.language, "subject": preview.subject, "body": preview.body},
+    }
+
+
 def field_summary(field: Field) -> str:
     """'required' or 'default: X', then choices and example, for help and show."""
     parts = ["required" if field.required else (f"default: {field.default}" if field.default else "optional")]
@@ -47,6 +105,7 @@ def field_summary(field: Field) -> str:
 
 
 def field_dict(field: Field) -> dict[str, Any]:
+    """One field as ``show --json`` prints it."""
     return {
         "name": field.name,
         "option": field.option,

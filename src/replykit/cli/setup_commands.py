@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from replykit.cli import console
+
 PROFILE_HELP = "Profile to use (default: $REPLYKIT_PROFILE, else the config file's default_profile)."
 
 _CHOSEN_BY = {
@@ -17,26 +19,6 @@ _CHOSEN_BY = {
     "default_profile": "the default_profile",
     "default": "the default profile",
 }
-
-
-def _note(message: str) -> None:
-    from replykit.cli.app import report
-
-    report(message, style="bold", label="note")
-
-
-def _problem(exc: Any) -> None:
-    from replykit.cli.app import report
-
-    report(exc.message)
-    if exc.hint:
-        report(exc.hint, style="bold", label="hint")
-
-
-def _out(text: str) -> None:
-    from replykit.cli.app import write_stdout
-
-    write_stdout(text)
 
 
 def _columns(rows: list[tuple[str, ...]]) -> str:
@@ -78,7 +60,7 @@ def config_set(
     updated = set_value(config, name, key_name, value)
     save_config(updated)
     created = "" if name in config.profiles else " (new profile)"
-    _note(f"{key_name} = {updated.profile(name).values[key_name]} in profile {name}{created}, {config.path}")
+    console.note(f"{key_name} = {updated.profile(name).values[key_name]} in profile {name}{created}, {config.path}")
 
 
 def _key_and_profile(key: str, profile: str | None) -> tuple[str, Any, Any]:
@@ -105,7 +87,7 @@ def config_get(
             f"{name} is not set in profile {chosen.name}",
             hint=f"set it with 'replykit config set {name} VALUE" + (f" --profile {chosen.name}'" if profile else "'"),
         )
-    _out(chosen.values[name] + "\n")
+    console.write_stdout(chosen.values[name] + "\n")
 
 
 @config_app.command("unset")
@@ -114,15 +96,14 @@ def config_unset(
     profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
 ) -> None:
     """Remove KEY from a profile, so fields fall back to their own default."""
-    from replykit.cli.app import warn
     from replykit.config import save_config
 
     name, config, chosen = _key_and_profile(key, profile)
     if name not in chosen.values:
-        warn(f"{name} is not set in profile {chosen.name}; nothing to do")
+        console.warn(f"{name} is not set in profile {chosen.name}; nothing to do")
         return
     save_config(config.without_value(chosen.name, name))
-    _note(f"removed {name} from profile {chosen.name}, {config.path}")
+    console.note(f"removed {name} from profile {chosen.name}, {config.path}")
 
 
 @config_app.command("list")
@@ -146,12 +127,14 @@ def config_list(
                 key: {"value": chosen.values.get(key), "source": describe_source(config, chosen, key)} for key in KEYS
             },
         }
-        _out(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
     exists = "" if location.path.exists() else ", not created yet"
     file_origin = " (from REPLYKIT_CONFIG)" if location.origin != "default" else ""
-    _note(f"profile {chosen.name} ({_CHOSEN_BY[origin]}); file {location.path}{file_origin}{exists}")
-    _out(_columns([(key, chosen.values.get(key, "-"), describe_source(config, chosen, key)) for key in KEYS]))
+    console.note(f"profile {chosen.name} ({_CHOSEN_BY[origin]}); file {location.path}{file_origin}{exists}")
+    console.write_stdout(
+        _columns([(key, chosen.values.get(key, "-"), describe_source(config, chosen, key)) for key in KEYS])
+    )
 
 
 @config_app.command("path")
@@ -160,9 +143,9 @@ def config_path() -> None:
     from replykit.config import config_location
 
     location = config_location()
-    _out(f"{location.path}\n")
+    console.write_stdout(f"{location.path}\n")
     if not location.path.exists():
-        _note("it does not exist yet; 'replykit config set KEY VALUE' creates it")
+        console.note("it does not exist yet; 'replykit config set KEY VALUE' creates it")
 
 
 @config_app.command("profiles")
@@ -172,7 +155,7 @@ def config_profiles() -> None:
     names = list(config.profiles)
     if config.default_name not in names:
         names.insert(0, config.default_name)
-    _out("".join(f"{'*' if n == config.default_name else ' '} {n}\n" for n in names))
+    console.write_stdout("".join(f"{'*' if n == config.default_name else ' '} {n}\n" for n in names))
 
 
 @config_app.command("default")
@@ -184,7 +167,7 @@ def config_default(
 
     config = _load()
     save_config(config.with_default(check_profile_name(name)))
-    _note(f"default profile is now {name}, {config.path}")
+    console.note(f"default profile is now {name}, {config.path}")
 
 
 def init() -> None:
@@ -192,14 +175,14 @@ def init() -> None:
     from replykit.packs.authoring import EXAMPLE_ID, init_library
 
     result = init_library()
-    _out(f"{result.folder}\n")
+    console.write_stdout(f"{result.folder}\n")
     if result.created:
         names = ", ".join(p.name + ("/" if p.is_dir() else "") for p in result.created)
-        _note(f"created {names} in {result.folder}")
+        console.note(f"created {names} in {result.folder}")
         if any(p.name == EXAMPLE_ID for p in result.created):
-            _note(f"try: replykit render {EXAMPLE_ID} --name Alice")
+            console.note(f"try: replykit render {EXAMPLE_ID} --name Alice")
     else:
-        _note(f"{result.folder} is already set up; nothing created")
+        console.note(f"{result.folder} is already set up; nothing created")
 
 
 def new(
@@ -212,17 +195,16 @@ def new(
     ),
 ) -> None:
     """Create a scenario in your own folder: a scaffold, or a copy of another one; prints its folder."""
-    from replykit.cli.app import warn
-    from replykit.packs.library import Library, search_path
     from replykit.packs.authoring import new_scenario
+    from replykit.packs.library import Library, search_path
 
     result = new_scenario(scenario_id, library=Library(search_path()), source=source, lang=lang)
-    _out(f"{result.folder}\n")
+    console.write_stdout(f"{result.folder}\n")
     what = f"a copy of {source} ({result.copied_from.label})" if result.copied_from else "a scaffold"
-    _note(f"created {scenario_id} as {what}, languages: {', '.join(result.languages)}")
+    console.note(f"created {scenario_id} as {what}, languages: {', '.join(result.languages)}")
     for pack in result.hides:
-        warn(f"{scenario_id} now overrides the one in {pack.label}")
-    _note(f"edit it with: replykit edit {scenario_id}")
+        console.warn(f"{scenario_id} now overrides the one in {pack.label}")
+    console.note(f"edit it with: replykit edit {scenario_id}")
 
 
 def edit(
@@ -233,24 +215,22 @@ def edit(
 ) -> int:
     """Open a scenario in $VISUAL or $EDITOR, then check it. Built-in files are copied to your folder first."""
     from replykit import errors
-    from replykit.packs.library import Library, search_path
     from replykit.packs.authoring import check_scenario, edit_target, editor_command, run_editor
+    from replykit.packs.library import Library, search_path
 
     editor_command()  # fail before copying anything when no editor is set
     target = edit_target(scenario_id, library=Library(search_path()), lang=lang)
     for made, source in target.copied:
-        _note(f"started {made} as a copy of {source}")
+        console.note(f"started {made} as a copy of {source}")
     run_editor(target.files)
     scenario, problems = check_scenario(scenario_id, library=Library(search_path()))
     for problem in problems:
-        _problem(problem)
+        console.error(problem)
     if problems:
-        from replykit.cli.app import report
-
-        report(f"fix it with 'replykit edit {scenario_id}'", style="bold", label="hint")
+        console.say("hint", f"fix it with 'replykit edit {scenario_id}'")
         return max(p.exit_code for p in problems)
     assert scenario is not None
-    _note(f"{scenario_id} checked: {', '.join(scenario.languages)} compile and render")
+    console.note(f"{scenario_id} checked: {', '.join(scenario.languages)} compile and render")
     return errors.OK
 
 
@@ -267,9 +247,9 @@ def paths(
     rows.append(("config", location.origin if location.origin != "default" else "user", location.path))
     if as_json:
         document = [{"kind": k, "origin": o, "path": str(p), "exists": p.exists()} for k, o, p in rows]
-        _out(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
-    _out(_columns([(k, o, str(p), "exists" if p.exists() else "missing") for k, o, p in rows]))
+    console.write_stdout(_columns([(k, o, str(p), "exists" if p.exists() else "missing") for k, o, p in rows]))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,24 +1,18 @@
-"""A rendered reply in each output format, and writing it to a file without ever leaving half of one."""
+"""A rendered reply as text in each plain output format: the body, Markdown, JSON, the subject line."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from replykit.errors import UsageError
 
 if TYPE_CHECKING:
     from replykit.rendering.templates import Reply
 
 FORMATS = ("text", "markdown", "json", "subject", "eml", "mailto")
-SENDER_ENV = "REPLYKIT_FROM"
-REPLY_TO_ENV = "REPLYKIT_REPLY_TO"
 
 # Characters CommonMark or GitHub's dialect may read as markup anywhere in a line.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -72,7 +66,7 @@ def as_json(reply: Reply) -> str:
 
 def as_subject(reply: Reply) -> str:
     """The subject alone on one line, for `mail -s "$(...)"`; refused if it could break a header."""
-    from replykit.output.eml import check_header_text
+    from replykit.output.addresses import check_header_text
 
     return check_header_text("subject", reply.subject) + "\n"
 
@@ -83,68 +77,3 @@ PLAIN_FORMATS: dict[str, Callable[[Reply], str]] = {
     "json": as_json,
     "subject": as_subject,
 }
-
-# Which mail options each format reads; giving one to another format is a mistake worth reporting.
-MAIL_OPTIONS: dict[str, tuple[str, ...]] = {
-    "--to": ("eml", "mailto"),
-    "--cc": ("eml", "mailto"),
-    "--in-reply-to": ("eml", "mailto"),
-    "--from": ("eml",),
-    "--reply-to": ("eml",),
-}
-
-
-def produce(
-    reply: Reply,
-    *,
-    fmt: str,
-    to: Sequence[str] = (),
-    cc: Sequence[str] = (),
-    sender: str | None = None,
-    reply_to: str | None = None,
-    in_reply_to: str | None = None,
-    environ: Mapping[str, str] | None = None,
-    default_sender: str | None = None,
-) -> str:
-    """The reply in the chosen format; --from and --reply-to default to REPLYKIT_FROM and REPLYKIT_REPLY_TO.
-
-    ``default_sender`` (the profile's address) is the eml sender when neither --from nor REPLYKIT_FROM gives one.
-    """
-    given = {"--to": bool(to), "--cc": bool(cc), "--in-reply-to": in_reply_to is not None,
-             "--from": sender is not None, "--reply-to": reply_to is not None}  # fmt: skip
-    misplaced = [name for name, used in given.items() if used and fmt not in MAIL_OPTIONS[name]]
-    if misplaced:
-        formats = sorted({f for name in misplaced for f in MAIL_OPTIONS[name]}, key=FORMATS.index)
-        raise UsageError(
-            f"{', '.join(misplaced)} {'is' if len(misplaced) == 1 else 'are'} not used by --format {fmt}",
-            hint=f"use {'it' if len(misplaced) == 1 else 'them'} with --format " + " or --format ".join(formats),
-        )
-    if fmt in PLAIN_FORMATS:
-        return PLAIN_FORMATS[fmt](reply)
-    from replykit.output import eml as mail
-
-    env = os.environ if environ is None else environ
-    if fmt == "mailto":
-        return mail.mailto_url(reply, to=to, cc=cc, in_reply_to=in_reply_to) + "\n"
-    if fmt == "eml":
-        sender = sender if sender is not None else env.get(SENDER_ENV) or default_sender or None
-        reply_to = reply_to if reply_to is not None else env.get(REPLY_TO_ENV) or None
-        if sender is None:
-            raise UsageError(
-                "an email needs a sender",
-                hint=f"pass --from shop@example.com, set {SENDER_ENV}, or run 'replykit config set from ADDRESS'",
-            )
-        if not to:
-            raise UsageError("an email needs a recipient", hint="pass --to buyer@example.com (repeatable)")
-        raw = mail.build_eml(reply, sender=sender, to=to, cc=cc, reply_to=reply_to, in_reply_to=in_reply_to)
-        return raw.decode("utf-8")
-    raise UsageError(f"unknown format {fmt!r}", hint="formats: " + ", ".join(FORMATS))
-
-
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write the reply to ``--output``: whole or not at all, and over an existing file only with --force."""
-    from replykit.files import write_atomic as write
-
-    write(path, text, replace=force, label=f"--output {path}", exists_hint="pass --force to replace it")
-
-

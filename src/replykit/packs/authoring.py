@@ -342,8 +342,8 @@ def run_editor(files: tuple[Path, ...], *, environ: MappingABC[str, str] | None 
 def check_scenario(scenario_id: str, *, library: Library) -> tuple[Scenario | None, list[ReplykitError]]:
     """Load a scenario, compile every language and try it with example values; return all problems."""
     from replykit.packs.fields import resolve_values
-    from replykit.rendering.templates import load_template, make_environment, render
     from replykit.packs.scenario import example_values
+    from replykit.rendering.templates import load_template, make_environment, render
 
     try:
         scenario = library.find(scenario_id)

@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from replykit.errors import UsageError
-
-if TYPE_CHECKING:
-    from replykit.packs.scenario import Scenario
 
 # BCP 47 (RFC 5646) language tags, well-formedness only. Not accepted: irregular grandfathered tags and
 # 5-8 letter primary subtags (RFC 5646 reserves them for languages never yet registered), so that
@@ -115,7 +112,22 @@ def match_language(requested: str, available: Sequence[str], *, source: str = "-
     return Match(tag, closest, same)
 
 
-def choose_language(scenario: Scenario, requested: str | None, *, source: str = "--lang") -> Choice:
+class Multilingual(Protocol):
+    """What choosing a language needs to know of a scenario (a Scenario is one)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def language(self) -> str:
+        """The default language."""
+        ...
+
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+
+
+def choose_language(scenario: Multilingual, requested: str | None, *, source: str = "--lang") -> Choice:
     """Pick the scenario's language variant for a requested tag.
 
     The exact variant if there is one; else the closest (``pt-BR`` → ``pt``, ``de-AT`` →

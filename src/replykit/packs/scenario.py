@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
+from replykit.options import RESERVED_FIELD_NAMES
 from replykit.packs.fields import TYPES, Field
 from replykit.packs.languages import parse_tag
 from replykit.packs.yamlio import Mapping, parse_yaml, read_text
@@ -19,13 +20,6 @@ TEMPLATE_SUFFIX = ".j2"
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
-# Names taken by render's own options; a field with one of them could not be set.
-RESERVED_NAMES = frozenset(
-    {
-        "bcc", "cc", "copy", "data", "force", "format", "from", "help", "in_reply_to", "lang",
-        "no_input", "output", "profile", "quiet", "reply_to", "set", "subject", "templates_dir", "to",
-    }
-)  # fmt: skip
 
 ADVICE_SECTIONS = {
     "check": "Check before you send",
@@ -231,7 +225,7 @@ def _fields(data: Mapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field
         line = declared.line_of(name)
         if not FIELD_NAME.fullmatch(name):
             raise _fail(path, line, f"field name '{name}' must be lower-case letters, digits and _")
-        if name in RESERVED_NAMES:
+        if name in RESERVED_FIELD_NAMES:
             raise _fail(path, line, f"field name '{name}' is taken by the option --{name.replace('_', '-')}; rename it")
         own = declared.get(name, Mapping())
         if own == "":

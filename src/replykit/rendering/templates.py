@@ -15,8 +15,8 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, Te
 from jinja2.sandbox import SandboxedEnvironment
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
-from replykit.rendering.filters import FILTERS
 from replykit.packs.scenario import Scenario
+from replykit.rendering.filters import FILTERS
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 _BLANK_RUNS = re.compile(r"\n{3,}")

@@ -1,0 +1,239 @@
+"""The reply pipeline: from a scenario id and the values of each source to a rendered reply and its notices.
+
+Every way to make a reply goes through here: ``render`` (both the fast path and the full
+command line), and the commands that build many replies in one process. The order of
+decisions lives in this module alone:
+
+1. the scenario, from the library's search path;
+2. its language: the one asked for (``--lang``, or another source the caller names), else
+   the profile's ``lang``, else the scenario's default, negotiated to the closest it has;
+3. each field's value: command line > data (a ``--data`` file, an export's row) > profile >
+   the field's default, every value checked by its field's type;
+4. the template, compiled once per scenario and language, rendered in the sandbox.
+
+Notices (a language fallback, data keys no field uses) are returned with the reply and,
+when the caller passes ``on_notice``, also reported as soon as they are known, so that a
+run which then fails still shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from replykit.errors import Interrupted, MissingFields
+from replykit.packs.fields import Field, parse_assignments, read_data, resolve_values, unused_keys
+from replykit.packs.languages import choose_language
+from replykit.packs.library import Library, search_path
+from replykit.packs.scenario import Scenario
+
+if TYPE_CHECKING:
+    from replykit.config import Profile
+    from replykit.output.delivery import Delivery
+    from replykit.rendering.templates import Reply, ReplyTemplate
+
+Ask = Callable[[Field, str | None], str | None]
+"""Asks a person for a field's value: ``(field, what was wrong with the last answer)`` -> text, None at end of input."""
+
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A rendered reply, the scenario it came from, and what the user should be told about it."""
+
+    reply: Reply
+    scenario: Scenario
+    notices: tuple[str, ...] = ()
+
+
+class Composer:
+    """Composes replies from one library; scenarios and compiled templates are loaded once and reused.
+
+    One per process is enough however many replies it makes: a batch of 50,000 orders
+    compiles each language's template once.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._scenarios: dict[str, Scenario] = {}
+        self._templates: dict[tuple[str, str], ReplyTemplate] = {}
+        self._environment: Any = None
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id (loaded once). Raises ScenarioNotFound or ScenarioInvalid."""
+        if scenario_id not in self._scenarios:
+            self._scenarios[scenario_id] = self.library.find(scenario_id)
+        return self._scenarios[scenario_id]
+
+    def _template(self, scenario: Scenario, lang: str) -> ReplyTemplate:
+        from replykit.rendering.templates import load_template, make_environment
+
+        key = (scenario.id, lang)
+        if key not in self._templates:
+            if self._environment is None:
+                self._environment = make_environment(self.library.roots)
+            self._templates[key] = load_template(self._environment, scenario, lang)
+        return self._templates[key]
+
+    def compose(
+        self,
+        scenario_id: str,
+        *,
+        cli: Mapping[str, str] | None = None,
+        data: Mapping[str, Any] | None = None,
+        data_label: str = "--data",
+        profile: Profile | None = None,
+        lang: str | None = None,
+        lang_source: str = "--lang",
+        ask: Ask | None = None,
+        on_notice: Notify | None = None,
+    ) -> Composed:
+        """Render one reply.
+
+        ``cli``, ``data`` and ``profile`` are the value sources, strongest first (field name ->
+        raw value; data values may be lists). ``lang`` is the language asked for and
+        ``lang_source`` names where it came from in messages; without it the profile's
+        language applies. ``ask``, when given, is called for each missing required field
+        until its answer is valid. Raises ScenarioNotFound, ScenarioInvalid, UsageError (a
+        malformed language tag), InvalidValue, MissingFields, Interrupted (end of input
+        while asking) or SecurityViolation.
+        """
+        scenario = self.scenario(scenario_id)
+        notices: list[str] = []
+
+        def notice(message: str) -> None:
+            notices.append(message)
+            if on_notice is not None:
+                on_notice(message)
+
+        data = data or {}
+        extra = unused_keys(scenario.fields, data)
+        if extra:
+            notice(
+                f"{data_label}: {scenario.id} has no field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; ignored"
+            )
+        if not lang and profile is not None and profile.lang:
+            lang, lang_source = profile.lang, "profile lang"
+        choice = choose_language(scenario, lang, source=lang_source)
+        if choice.notice:
+            notice(choice.notice)
+        values = _resolve(scenario, dict(cli or {}), data, profile.field_values if profile else {}, ask)
+        from replykit.rendering.templates import render
+
+        reply = render(self._template(scenario, choice.language), scenario, values, lang=choice.language)
+        return Composed(reply, scenario, tuple(notices))
+
+
+def _resolve(
+    scenario: Scenario, cli: dict[str, str], data: Mapping[str, Any], profile: Mapping[str, str], ask: Ask | None
+) -> dict[str, Any]:
+    """Every field's value; with ``ask``, missing required fields are asked for until each answer is valid."""
+    try:
+        return resolve_values(scenario.fields, cli=cli, data=data, profile=profile)
+    except MissingFields as exc:
+        if ask is None:
+            raise
+        missing = exc.missing
+    for name in missing:
+        wanted = scenario.field(name)
+        assert wanted is not None  # resolve_values names only the scenario's own fields
+        problem: str | None = None
+        while True:
+            raw = ask(wanted, problem)
+            if raw is None:
+                raise Interrupted("aborted: no value for " + wanted.name) from None
+            try:
+                wanted.parse(raw)
+            except ValueError as error:
+                problem = f"{wanted.name}: {raw!r}: {error}"
+                continue
+            cli[name] = raw
+            break
+    return resolve_values(scenario.fields, cli=cli, data=data, profile=profile)
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """One ``render`` as the command line asked for it, before anything is checked."""
+
+    scenario_id: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    """Field name -> text, from the scenario's own options (``--order-id 4521``)."""
+    assignments: tuple[str, ...] = ()
+    """``--set FIELD=VALUE``, in order."""
+    data: str | None = None
+    """``--data``: a YAML or JSON file, or '-' for stdin."""
+    lang: str | None = None
+    profile: str | None = None
+    templates_dirs: tuple[Path, ...] = ()
+    format: str = "text"
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    sender: str | None = None
+    reply_to: str | None = None
+    in_reply_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished render: the reply, how it is delivered, and its bytes in that format."""
+
+    composed: Composed
+    delivery: Delivery
+    payload: bytes
+
+
+def library_for(templates_dirs: Sequence[Path] = ()) -> Library:
+    """The library on the search path, with ``--templates-dir`` folders first. UsageError for a missing folder."""
+    return Library(search_path(templates_dirs=tuple(templates_dirs)))
+
+
+def render_request(
+    request: RenderRequest,
+    *,
+    composer: Composer | None = None,
+    stdin: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+    ask: Ask | None = None,
+    on_notice: Notify | None = None,
+) -> Rendered:
+    """Do what one ``render`` asks: profile, delivery plan, values, reply, and its bytes.
+
+    The delivery (format, addresses) is checked before anything is rendered. Raises any
+    of replykit's errors; see ``Composer.compose`` and ``output.delivery.plan_delivery``.
+    """
+    import os
+    import sys
+
+    from replykit.config import active_profile
+    from replykit.output.delivery import plan_delivery, produce
+
+    environ = os.environ if environ is None else environ
+    composer = composer or Composer(library_for(request.templates_dirs))
+    scenario = composer.scenario(request.scenario_id)
+    profile = active_profile(option=request.profile, environ=environ)
+    delivery = plan_delivery(
+        request.format,
+        to=request.to,
+        cc=request.cc,
+        sender=request.sender,
+        reply_to=request.reply_to,
+        in_reply_to=request.in_reply_to,
+        environ=environ,
+        profile=profile,
+    )
+    cli = {**request.fields, **parse_assignments(list(request.assignments), scenario.fields)}
+    data = read_data(request.data, stdin=stdin or sys.stdin) if request.data else {}
+    composed = composer.compose(
+        request.scenario_id,
+        cli=cli,
+        data=data,
+        profile=profile,
+        lang=request.lang,
+        ask=ask if request.data != "-" else None,
+        on_notice=on_notice,
+    )
+    return Rendered(composed, delivery, produce(composed.reply, delivery))
