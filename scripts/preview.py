@@ -17,8 +17,8 @@ from typing import Any
 from replykit.errors import ReplykitError
 from replykit.packs.fields import resolve_values
 from replykit.packs.library import Library, search_path
-from replykit.rendering.templates import render_scenario
 from replykit.packs.scenario import Scenario, example_values
+from replykit.rendering.templates import render_scenario
 
 
 def variants(scenario: Scenario, every: bool) -> list[tuple[str, dict[str, Any]]]:

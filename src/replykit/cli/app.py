@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -19,7 +20,6 @@ from replykit.cli.setup_commands import register as register_setup_commands
 from replykit.errors import ReplykitError
 from replykit.options import scan
 from replykit.output.delivery import REPLY_TO_ENV, SENDER_ENV
-from replykit.output.formats import FORMATS
 
 if TYPE_CHECKING:
     from replykit.packs.scenario import Scenario
@@ -35,11 +35,24 @@ _FIELD_VALUES_KEY = "replykit.field_values"
 class ReplykitGroup(TyperGroup):
     """The top-level command: runs the CLI and turns every failure into a message and an exit code."""
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> NoReturn:  # fmt: skip
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
         try:
-            code = super().main(args=args, prog_name=prog_name or "replykit", complete_var=complete_var,
-                                standalone_mode=False, **extra)  # fmt: skip
+            code = super().main(
+                args=args,
+                prog_name=prog_name or "replykit",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except ReplykitError as exc:
             console.error(exc)
             code = exc.exit_code
@@ -88,7 +101,8 @@ class RenderCommand(TyperCommand):
 
     def get_params(self, ctx: Context) -> list[Parameter]:
         params: list[Parameter] = super().get_params(ctx)
-        return params + [_TEMPLATES_DIR_OPTION] + ctx.meta.get(_FIELD_PARAMS_KEY, [])
+        fields: list[Parameter] = ctx.meta.get(_FIELD_PARAMS_KEY, [])
+        return [*params, _TEMPLATES_DIR_OPTION, *fields]
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         found = scan(args)
@@ -131,7 +145,19 @@ def _complete_ids(incomplete: str) -> list[str]:
 
 
 OUTPUT_PANEL = "Output"
-OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+class OutputFormat(str, Enum):
+    """The values of --format (the same as replykit.output.formats.FORMATS, which a test checks)."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    subject = "subject"
+    eml = "eml"
+    mailto = "mailto"
+
+
 MAIL_PANEL = "Email (--format eml or mailto)"
 
 
@@ -153,7 +179,7 @@ def render(
         None, "--lang", metavar="TAG", help="Language of the reply (de, pt-BR, pt_BR), or else the closest one."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
-    fmt: OutputFormat = typer.Option(  # type: ignore[valid-type]
+    fmt: OutputFormat = typer.Option(
         "text",
         "--format",
         metavar="FORMAT",
