@@ -78,7 +78,7 @@ def _field_params(scenario: Scenario) -> list[Parameter]:
             type=str,
             default=None,
             metavar="TEXT" if field.type == "text" else field.type.upper(),
-            help=f"{field.help} ({field_summary(field)})",
+            help=console.inert(f"{field.help} ({field_summary(field)})"),
             rich_help_panel=FIELD_PANEL,
         )
         for field in scenario.fields
@@ -292,7 +292,7 @@ def list_(
     elif sys.stdout is not None and sys.stdout.isatty():
         console.write_stdout(list_table(rows))
     else:
-        console.write_stdout(list_tsv(rows))
+        console.write_stdout(console.inert(list_tsv(rows)))
     for problem in problems:
         console.error(problem)
     return errors.SCENARIO_INVALID if problems else errors.OK
@@ -318,7 +318,7 @@ def show(
         document = show_document(scenario, source=source, preview=preview)
         console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        console.write_stdout(show_text(scenario, source=source, preview=preview))
+        console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview)))
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from replykit.cli.console import inert
 from replykit.packs.fields import Field
 from replykit.packs.library import Entry
 from replykit.packs.scenario import ADVICE_SECTIONS, Scenario
@@ -69,7 +70,8 @@ def list_table(rows: Sequence[tuple[Entry, Scenario]], *, width: int | None = No
     for column in ("id", "title", "tags", "languages", "source"):
         table.add_column(column, overflow="fold")
     for entry, sc in rows:
-        table.add_row(sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
+        cells = (sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
+        table.add_row(*(inert(cell) for cell in cells))
     console = Console(markup=False, highlight=False, width=width)
     with console.capture() as captured:
         console.print(table)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -81,14 +82,29 @@ def _coloured(stream: TextIO) -> bool:
         return False
 
 
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings and overrides
+# (U+202A-U+202E) that can make text display in another order than it is read ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def inert(text: str) -> str:
+    """``text`` with every character that could drive a terminal shown as an escape (ESC -> ``\\x1b``).
+
+    Anything from a pack, a value or a file name that is shown to a person goes through here,
+    so an ESC, OSC or CSI sequence in it cannot clear the screen, retitle the window or
+    write the clipboard. Tab and line feed are kept.
+    """
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
 def say(label: str, message: str) -> None:
-    """Print ``label: message`` on stderr, the label in colour on a terminal. A closed stderr is ignored."""
+    """Print ``label: message`` on stderr, made inert, the label in colour on a terminal. A closed stderr is ignored."""
     stream = sys.stderr
     if stream is None:
         return
     head = f"\x1b[{_STYLES[label]}m{label}:\x1b[0m" if label in _STYLES and _coloured(stream) else f"{label}:"
     try:
-        stream.write(f"{head} {message}\n")
+        stream.write(f"{head} {inert(message)}\n")
         stream.flush()
     except (OSError, ValueError):
         pass
@@ -131,4 +147,4 @@ def prompt_field(field: Field, problem: str | None) -> str | None:
     """Ask for a required field's value on stderr (after saying what was wrong with the last answer)."""
     if problem:
         say("error", problem)
-    return ask(f"{field.name} ({field.help}): " if field.help else f"{field.name}: ")
+    return ask(inert(f"{field.name} ({field.help}): " if field.help else f"{field.name}: "))
