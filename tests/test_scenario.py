@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import MakePack
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
-
-MakePack = Callable[[dict[str, str]], Path]
 
 GOOD = """
 title: Hello

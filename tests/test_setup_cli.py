@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shlex
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from conftest import MakePack, editor, run, sh
 from replykit import errors
-from replykit.cli.app import app
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
-
-MakePack = Callable[[dict[str, str]], Path]
-
-
-def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def sh(replykit_bin: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [replykit_bin, *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture
@@ -298,13 +276,6 @@ def test_new_bad_inputs(args: list[str], code: int, message: str) -> None:
     assert (got, out) == (code, "")
     assert message in err
     assert sorted(p.name for p in user_dir().iterdir()) == ["taken"]
-
-
-def editor(tmp_path: Path, code: str) -> str:
-    """A real editor: a script that gets the files as arguments, as vi or code --wait would."""
-    script = tmp_path / "editor.py"
-    script.write_text("import sys\nfrom pathlib import Path\nfiles = [Path(a) for a in sys.argv[1:]]\n" + code)
-    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
 
 
 def test_edit_a_built_in_copies_it_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
