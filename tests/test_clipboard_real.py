@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MakePack, headless_env, multi_script_pack, require
-from replykit.output import clipboard
 from replykit.errors import ClipboardUnavailable
+from replykit.output import clipboard
 
 # A reply in several scripts; the name adds a field value to the template's own text.
 PACK = multi_script_pack(

@@ -20,8 +20,8 @@ from typer.main import get_command
 from conftest import MakePack, headless_env, multi_script_pack, run, sh
 from replykit import errors
 from replykit.cli import fastpath
-from replykit.output import clipboard
 from replykit.cli.app import app
+from replykit.output import clipboard
 from replykit.packs.scenario import RESERVED_NAMES
 
 INTL_PACK = multi_script_pack(emoji="Emoji: 📦🙂👍🏽 *not bold*")

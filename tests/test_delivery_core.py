@@ -16,10 +16,10 @@ import pytest
 
 from conftest import parse_email as parse
 from replykit import errors
+from replykit.errors import ClipboardUnavailable, InvalidAddress, OutputExists, UnsafeHeader, UsageError
 from replykit.output import clipboard
 from replykit.output import eml as mail
 from replykit.output import formats as output
-from replykit.errors import ClipboardUnavailable, InvalidAddress, OutputExists, UnsafeHeader, UsageError
 from replykit.rendering.templates import Reply
 
 INTL = "Crème brûlée, 注文 4521, مرحبا بك, 📦🙂"

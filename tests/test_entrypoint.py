@@ -112,7 +112,7 @@ def test_fast_path_and_full_cli_agree(replykit_bin: str, args: list[str]) -> Non
     installed = sh(replykit_bin, *args)
     full = CliRunner().invoke(app, args)
     assert (installed.returncode, installed.stdout) == (full.exit_code, full.stdout)
-    assert installed.stderr.replace("replykit", "") .split() == full.stderr.replace("replykit", "").split() or (
+    assert installed.stderr.replace("replykit", "").split() == full.stderr.replace("replykit", "").split() or (
         installed.returncode == 2
     )
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import render, required_values
 from replykit.packs.library import Library, builtin_dir, search_path
-from replykit.rendering.templates import Reply
 from replykit.packs.scenario import ADVICE_SECTIONS, Scenario, example_values
+from replykit.rendering.templates import Reply
 
 TEMPLATES = builtin_dir()
 

@@ -21,10 +21,10 @@ from jinja2 import meta
 
 from conftest import render, required_values
 from replykit.packs.fields import resolve_values
-from replykit.rendering.filters import FSI, LRI, PDI
 from replykit.packs.library import Library, builtin_dir, search_path
-from replykit.rendering.templates import Reply, make_environment
 from replykit.packs.scenario import example_values
+from replykit.rendering.filters import FSI, LRI, PDI
+from replykit.rendering.templates import Reply, make_environment
 
 TEMPLATES = builtin_dir()
 IDS = sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))

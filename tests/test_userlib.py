@@ -8,8 +8,8 @@ import pytest
 
 from conftest import editor
 from replykit import errors
-from replykit.packs import authoring as userlib
 from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
+from replykit.packs import authoring as userlib
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
 
 
