@@ -1,14 +1,33 @@
-"""Shared fixtures: every test runs with its own user folders, never the real home."""
+"""Shared fixtures and helpers: every test runs with its own user folders, never the real home.
+
+Test modules import the plain helpers by name: ``from conftest import run, sh``.
+"""
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
+import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+# replykit is imported inside the helpers that need it: an import error in conftest would stop
+# every test, while the code under test is being reorganised.
+if TYPE_CHECKING:
+    from replykit.packs.library import Library
+    from replykit.packs.scenario import Scenario
+    from replykit.rendering.templates import Reply
+
+MakePack = Callable[[dict[str, str]], Path]
 
 # The script beside this interpreter (the venv under test), else whatever is on PATH.
 _BESIDE = Path(sys.executable).parent / "replykit"
@@ -38,7 +57,7 @@ def build_tree(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def make_pack(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+def make_pack(tmp_path: Path) -> MakePack:
     """Build a scenario pack from a dict of files; each call makes a new folder."""
     counter = iter(range(1000))
 
@@ -54,3 +73,110 @@ def replykit_bin() -> str:
     if REPLYKIT is None:
         pytest.fail("the replykit console script is not installed (pip install .)")
     return REPLYKIT
+
+
+def multi_script_pack(
+    *,
+    subject: str = "Réclamation 注文 طلبك 📦",
+    latin: str = "Bonjour {{ name }}, ça va ? Crème brûlée.",
+    cjk: str = "日本語のテキスト、ありがとうございます。",
+    arabic: str = "مرحبا، شكرا لك على رسالتك",
+    extra_lines: tuple[str, ...] = (),
+    emoji: str = "Emoji: 📦🙂👍🏽",
+) -> dict[str, str]:
+    """Files of scenario ``intl``: one field, ``name``, and an English reply mixing Latin, CJK, Arabic and emoji.
+
+    Each keyword replaces one line of the template; ``extra_lines`` go between the Arabic and the emoji line.
+    """
+    body = (latin, cjk, arabic, *extra_lines, emoji)
+    lines = ("Subject: " + subject + " {{ name }}", "", *body, "", "Best wishes,", "Zoë")
+    return {
+        "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
+        "intl/en.j2": "\n".join(lines) + "\n",
+    }
+
+
+def run(*args: str, stdin: str | None = None, env: Mapping[str, str | None] | None = None) -> tuple[int, str, str]:
+    """Run the command line in-process through Typer's CliRunner: (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from replykit.cli.app import app
+
+    result = CliRunner().invoke(app, list(args), input=stdin, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def sh(
+    replykit_bin: str,
+    *args: str,
+    stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    text: bool = True,
+) -> subprocess.CompletedProcess[Any]:
+    """Run the installed script as cron or a CI job would: no controlling terminal, output captured.
+
+    stdin is the given text, else nothing. ``env`` adds variables to the test's environment;
+    ``environ`` replaces that environment. ``text=False`` gives stdout and stderr as bytes.
+    """
+    return subprocess.run(
+        [replykit_bin, *args],
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=text,
+        env={**(os.environ if environ is None else environ), **(env or {})},
+        start_new_session=True,
+        timeout=60,
+    )
+
+
+def headless_env(**extra: str) -> dict[str, str]:
+    """The test's environment without any display, so no clipboard tool applies; ``extra`` sets variables."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME")}
+    env.update(extra)
+    return env
+
+
+# The Debian packages of the real tools some tests drive.
+APT_PACKAGES = {"Xvfb": "xvfb", "xclip": "xclip", "xsel": "xsel", "mutt": "mutt", "msmtp": "msmtp"}
+
+
+def require(*tools: str) -> dict[str, str]:
+    """Paths of the tools; skip without them on a workstation, but fail in CI, where they must exist."""
+    found = {tool: shutil.which(tool) for tool in tools}
+    missing = [tool for tool, path in found.items() if path is None]
+    if missing:
+        packages = " ".join(APT_PACKAGES.get(tool, tool) for tool in missing)
+        message = f"not installed: {', '.join(missing)} (apt-get install {packages})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {tool: str(path) for tool, path in found.items()}
+
+
+def parse_email(raw: bytes) -> EmailMessage:
+    """A message as a mail client reads it."""
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def render(library: Library, scenario: Scenario, values: dict[str, Any], lang: str = "en", **kw: Any) -> Reply:
+    """Render a scenario of the library with values as typed on the command line; ``kw`` go to resolve_values."""
+    from replykit.packs.fields import resolve_values
+    from replykit.rendering.templates import render_scenario
+
+    return render_scenario(scenario, resolve_values(scenario.fields, cli=values, **kw), lang=lang, roots=library.roots)
+
+
+def required_values(scenario: Scenario) -> dict[str, str]:
+    """The example of every required field that has one."""
+    return {f.name: f.example for f in scenario.fields if f.required and f.example is not None}
+
+
+def editor(tmp_path: Path, code: str) -> str:
+    """A real editor: a script that gets the files as arguments, as vi or code --wait would."""
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nfrom pathlib import Path\nfiles = [Path(a) for a in sys.argv[1:]]\n" + code)
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"

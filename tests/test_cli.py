@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from conftest import MakePack, run
 from replykit import errors
-from replykit.cli.app import app
-
-MakePack = Callable[[dict[str, str]], Path]
 
 SEED = (
     "If your package is missing some of the items that you have ordered, please take clear photos of the "
     "items that you have received, and send them to us. We can then proceed to send you the missing item(s) "
     "as soon as possible, or you may tell us your solution."
 )
-
-
-def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_render_missing_items_out_of_the_box() -> None:

@@ -4,48 +4,29 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import MakePack, headless_env, multi_script_pack, require
 from replykit.errors import ClipboardUnavailable
 from replykit.output import clipboard
 
-MakePack = Callable[[dict[str, str]], Path]
-
 # A reply in several scripts; the name adds a field value to the template's own text.
-PACK = {
-    "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
-    "intl/en.j2": (
-        "Subject: Réclamation 注文 📦 {{ name }}\n\n"
-        "Bonjour {{ name }}, ça va ? Crème brûlée, Ørsted, Straße.\n"
-        "日本語のテキスト、ありがとうございます。中文，한국어.\n"
-        "مرحبا، شكرا لك على رسالتك\n"
-        "Emoji: 📦🙂👍🏽👩‍👩‍👧\n\n"
-        "Best wishes,\nZoë\n"
-    ),
-}
+PACK = multi_script_pack(
+    subject="Réclamation 注文 📦",
+    latin="Bonjour {{ name }}, ça va ? Crème brûlée, Ørsted, Straße.",
+    cjk="日本語のテキスト、ありがとうございます。中文，한국어.",
+    emoji="Emoji: 📦🙂👍🏽👩‍👩‍👧",
+)
 NAME = "Zoë Ünal 😀"
 BODY = (
     f"Bonjour {NAME}, ça va ? Crème brûlée, Ørsted, Straße.\n日本語のテキスト、ありがとうございます。中文，한국어.\n"
     "مرحبا، شكرا لك على رسالتك\nEmoji: 📦🙂👍🏽👩‍👩‍👧\n\nBest wishes,\nZoë\n"
 ).encode()
-
-
-def require(*tools: str) -> dict[str, str]:
-    """Paths of the tools; skip without them on a workstation, but fail in CI, where they must exist."""
-    found = {tool: shutil.which(tool) for tool in tools}
-    missing = [tool for tool, path in found.items() if path is None]
-    if missing:
-        message = f"not installed: {', '.join(missing)} (apt-get install xvfb xclip xsel)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return {tool: str(path) for tool, path in found.items()}
 
 
 @pytest.fixture(scope="module")
@@ -86,11 +67,8 @@ def display() -> Iterator[str]:
 
 
 def x_env(display: str, path: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "WSL_DISTRO_NAME")}
-    env["DISPLAY"] = display
-    if path is not None:
-        env["PATH"] = path
-    return env
+    """The test's environment in an X session on ``display``, with PATH replaced if given."""
+    return headless_env(DISPLAY=display) if path is None else headless_env(DISPLAY=display, PATH=path)
 
 
 def read_clipboard(tool: str, display: str) -> bytes:

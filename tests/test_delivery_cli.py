@@ -9,7 +9,6 @@ import pty
 import select
 import subprocess
 import termios
-from collections.abc import Callable
 from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses
@@ -17,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from typer.main import get_command
-from typer.testing import CliRunner
 
+from conftest import MakePack, headless_env, multi_script_pack, run, sh
 from replykit import errors
 from replykit.cli import fastpath
 from replykit.cli.app import app
@@ -26,19 +25,7 @@ from replykit.options import RENDER as RENDER_TABLE
 from replykit.options import RESERVED_FIELD_NAMES
 from replykit.output import clipboard
 
-MakePack = Callable[[dict[str, str]], Path]
-
-INTL_PACK = {
-    "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
-    "intl/en.j2": (
-        "Subject: Réclamation 注文 طلبك 📦 {{ name }}\n\n"
-        "Bonjour {{ name }}, ça va ? Crème brûlée.\n"
-        "日本語のテキスト、ありがとうございます。\n"
-        "مرحبا، شكرا لك على رسالتك\n"
-        "Emoji: 📦🙂👍🏽 *not bold*\n\n"
-        "Best wishes,\nZoë\n"
-    ),
-}
+INTL_PACK = multi_script_pack(emoji="Emoji: 📦🙂👍🏽 *not bold*")
 INTL_SUBJECT = "Réclamation 注文 طلبك 📦 Zoë Ünal"
 INTL_BODY = (
     "Bonjour Zoë Ünal, ça va ? Crème brûlée.\n日本語のテキスト、ありがとうございます。\nمرحبا، شكرا لك على رسالتك\n"
@@ -50,30 +37,6 @@ INTL_BODY = (
 def intl(make_pack: MakePack) -> list[str]:
     """render's argv for a reply in several scripts."""
     return ["render", "intl", "--templates-dir", str(make_pack(INTL_PACK)), "--name", "Zoë Ünal"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def headless_env(**extra: str) -> dict[str, str]:
-    """The test's environment without any display, so no clipboard tool applies."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME")}
-    env.update(extra)
-    return env
-
-
-def sh(replykit_bin: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run the installed script without a controlling terminal (as cron or a CI job would)."""
-    return subprocess.run(
-        [replykit_bin, *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=env,
-        start_new_session=True,
-        timeout=60,
-    )
 
 
 # --- formats -------------------------------------------------------------------------------------
@@ -213,7 +176,7 @@ def test_output_to_a_missing_folder_is_an_io_error(intl: list[str], tmp_path: Pa
 def test_copy_with_no_clipboard_at_all_fails_clearly_and_still_prints(
     replykit_bin: str, intl: list[str], quiet: list[str]
 ) -> None:
-    done = sh(replykit_bin, *intl, "--copy", *quiet, env=headless_env())
+    done = sh(replykit_bin, *intl, "--copy", *quiet, environ=headless_env(), text=False)
     assert done.returncode == errors.CLIPBOARD
     assert done.stdout == INTL_BODY.encode("utf-8")
     err = done.stderr.decode()
@@ -222,7 +185,7 @@ def test_copy_with_no_clipboard_at_all_fails_clearly_and_still_prints(
 
 
 def test_copy_missing_tools_under_x11_says_what_to_install(replykit_bin: str, intl: list[str], tmp_path: Path) -> None:
-    done = sh(replykit_bin, *intl, "--copy", env=headless_env(DISPLAY=":99", PATH=str(tmp_path)))
+    done = sh(replykit_bin, *intl, "--copy", environ=headless_env(DISPLAY=":99", PATH=str(tmp_path)), text=False)
     assert done.returncode == errors.CLIPBOARD and done.stdout == INTL_BODY.encode("utf-8")
     err = done.stderr.decode()
     assert "xclip: not installed; xsel: not installed" in err

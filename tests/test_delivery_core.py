@@ -8,8 +8,6 @@ import pty
 import stat
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from email import policy
-from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from conftest import parse_email as parse
 from replykit import errors
 from replykit.errors import ClipboardUnavailable, InvalidAddress, OutputExists, UnsafeHeader, UsageError
 from replykit.output import clipboard, delivery
@@ -29,10 +28,6 @@ INTL = "Crème brûlée, 注文 4521, مرحبا بك, 📦🙂"
 def reply(subject: str = "Your order 4521", body: str = "Dear Alice,\n\nThank you.\n\nBest wishes,\nSam\n",
           **values: object) -> Reply:  # fmt: skip
     return Reply(scenario="missing-items", language="en", subject=subject, body=body, values=dict(values))
-
-
-def parse(raw: bytes):  # type: ignore[no-untyped-def]
-    return BytesParser(policy=policy.default).parsebytes(raw)
 
 
 # --- header values -------------------------------------------------------------------------------

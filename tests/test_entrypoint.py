@@ -12,20 +12,10 @@ import time
 import pytest
 from typer.testing import CliRunner
 
+from conftest import sh
 from replykit import errors
 from replykit.cli import fastpath
 from replykit.cli.app import app
-
-
-def sh(replykit_bin: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [replykit_bin, *args],
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_render_in_a_pipe_prints_only_the_reply(replykit_bin: str) -> None:
@@ -133,7 +123,7 @@ def test_fast_path_and_full_cli_agree(replykit_bin: str, args: list[str]) -> Non
     installed = sh(replykit_bin, *args)
     full = CliRunner().invoke(app, args)
     assert (installed.returncode, installed.stdout) == (full.exit_code, full.stdout)
-    assert installed.stderr.replace("replykit", "") .split() == full.stderr.replace("replykit", "").split() or (
+    assert installed.stderr.replace("replykit", "").split() == full.stderr.replace("replykit", "").split() or (
         installed.returncode == 2
     )
 

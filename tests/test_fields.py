@@ -87,7 +87,9 @@ FIELDS = (
     ],
     ids=["defaults", "data-over-profile", "profile-over-default", "cli-wins", "all-from-data", "empty-cli-is-given"],
 )
-def test_precedence(cli: dict[str, str], data: dict[str, Any], profile: dict[str, str], expected: dict[str, Any]) -> None:
+def test_precedence(
+    cli: dict[str, str], data: dict[str, Any], profile: dict[str, str], expected: dict[str, Any]
+) -> None:
     values = resolve_values(FIELDS, cli=cli, data=data, profile=profile)
     assert {k: values[k] for k in expected} == expected
 
@@ -98,8 +100,7 @@ def test_missing_fields_are_listed_together_with_their_options() -> None:
         resolve_values(fields, cli={})
     assert caught.value.missing == ("name", "order_id")
     assert str(caught.value) == (
-        "missing required fields: name, order_id\n"
-        "pass --name ... --order-id ... (or --set FIELD=VALUE, or --data FILE)"
+        "missing required fields: name, order_id\npass --name ... --order-id ... (or --set FIELD=VALUE, or --data FILE)"
     )
 
 

@@ -142,7 +142,9 @@ def test_exact_matches_do_not_load_the_negotiation_data() -> None:
         ({"de.j2": "x", "de-CH.j2": "x"}, ("de", "de-CH"), "de"),
     ],
 )
-def test_template_file_names_are_language_tags(make_pack, files: dict[str, str], languages: tuple[str, ...], default: str) -> None:  # type: ignore[no-untyped-def]
+def test_template_file_names_are_language_tags(
+    make_pack, files: dict[str, str], languages: tuple[str, ...], default: str
+) -> None:  # type: ignore[no-untyped-def]
     yaml = "title: T\nsummary: S\nfields:\n  name:\n" + (f"language: {default.upper()}\n" if default != "en" else "")
     pack = make_pack({"s/scenario.yaml": yaml, **{f"s/{n}": "Subject: x\n\nHi {{ name }}\n" for n in files}})
     scenario = Library(search_path(templates_dirs=(pack,))).find("s")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from replykit.packs.fields import resolve_values
+from conftest import render, required_values
 from replykit.packs.library import Library, builtin_dir, search_path
 from replykit.packs.scenario import ADVICE_SECTIONS, Scenario, example_values
-from replykit.rendering.templates import Reply, render_scenario
+from replykit.rendering.templates import Reply
 
 TEMPLATES = builtin_dir()
 
@@ -221,16 +220,8 @@ def library() -> Library:
     return Library(search_path())
 
 
-def render(library: Library, scenario: Scenario, values: dict[str, Any], **kw: Any) -> Reply:
-    return render_scenario(scenario, resolve_values(scenario.fields, cli=values, **kw), lang="en", roots=library.roots)
-
-
 def text_of(reply: Reply) -> str:
     return f"{reply.subject}\n{reply.body}"
-
-
-def required_values(scenario: Scenario) -> dict[str, str]:
-    return {f.name: f.example for f in scenario.fields if f.required and f.example is not None}
 
 
 def check_quality(reply: Reply) -> None:

@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socketserver
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
 
 import pytest
 
-MakePack = Callable[[dict[str, str]], Path]
+from conftest import MakePack, multi_script_pack, require
+from conftest import parse_email as parse
 
-PACK = {
-    "intl/scenario.yaml": "title: Intl\nsummary: Every script\nfields:\n  name:\n",
-    "intl/en.j2": (
-        "Subject: Réclamation 注文 طلبك 📦 {{ name }}\n\n"
-        "Bonjour {{ name }}, ça va ? Crème brûlée.\n"
-        "日本語のテキスト、ありがとうございます。\n"
-        "مرحبا، شكرا لك على رسالتك\n"
-        ".a line that starts with a dot\n"
-        "Emoji: 📦🙂👍🏽\n\n"
-        "Best wishes,\nZoë\n"
-    ),
-}
+# The line that starts with a dot must survive SMTP, which escapes such lines.
+PACK = multi_script_pack(extra_lines=(".a line that starts with a dot",))
 NAME = "Zoë Ünal"
 SUBJECT = f"Réclamation 注文 طلبك 📦 {NAME}"
 BODY = (
@@ -41,17 +29,6 @@ SENDER = ("Boutique Hélène", "shop@example.com")
 TO = [("Ünal, Zoë", "zoe@example.com"), ("Shop <EU> desk", "eu@example.com")]
 CC = [("", "boss@example.com")]
 PARENT = "<CAF-4521.x@mail.example.com>"
-
-
-def require(tool: str) -> str:
-    """The tool's path; skip without it on a workstation, but fail in CI, where it must exist."""
-    path = shutil.which(tool)
-    if path is None:
-        message = f"not installed: {tool} (apt-get install mutt msmtp)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def quoted(name: str, addr: str) -> str:
@@ -72,12 +49,6 @@ def draft(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> Path:
     done = subprocess.run([replykit_bin, *args], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     return path
-
-
-def parse(raw: bytes) -> EmailMessage:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(message, EmailMessage)
-    return message
 
 
 def assert_delivered(message: EmailMessage) -> None:
@@ -117,7 +88,7 @@ def mutt(draft_arg: str, stub: Path, stdin: bytes | None) -> subprocess.Complete
     In a UTF-8 locale, as its users run it: in the C locale mutt turns every non-ASCII letter into '?'.
     """
     return subprocess.run(
-        [require("mutt"), "-n", "-F", "/dev/null", "-e", f"set sendmail={stub}", "-H", draft_arg],
+        [require("mutt")["mutt"], "-n", "-F", "/dev/null", "-e", f"set sendmail={stub}", "-H", draft_arg],
         input=stdin if stdin is not None else b"",
         capture_output=True,
         timeout=60,
@@ -212,7 +183,7 @@ def smtp_sink() -> Iterator[tuple[int, list[Received]]]:
 def test_msmtp_sends_the_draft_to_every_recipient(draft: Path, smtp_sink: tuple[int, list[Received]]) -> None:
     port, messages = smtp_sink
     done = subprocess.run(
-        [require("msmtp"), "-C", "/dev/null", "--host=127.0.0.1", f"--port={port}", "--auth=off", "--tls=off",
+        [require("msmtp")["msmtp"], "-C", "/dev/null", "--host=127.0.0.1", f"--port={port}", "--auth=off", "--tls=off",
          "--read-envelope-from", "-t"],
         stdin=draft.open("rb"),
         capture_output=True,

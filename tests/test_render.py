@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import MakePack
 from replykit.errors import ScenarioInvalid, SecurityViolation
 from replykit.packs.fields import resolve_values
 from replykit.packs.library import Library, search_path
 from replykit.rendering.templates import Reply, normalise, render_scenario
-
-MakePack = Callable[[dict[str, str]], Path]
 
 SCENARIO = """
 title: T

@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shlex
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from conftest import MakePack, editor, run, sh
 from replykit import errors
-from replykit.cli.app import app
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
-
-MakePack = Callable[[dict[str, str]], Path]
-
-
-def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def sh(replykit_bin: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [replykit_bin, *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture
@@ -71,11 +49,22 @@ def test_config_set_get_unset(config_file: Path) -> None:
     assert run("config", "set", "currency", "eur")[0] == 0
     assert run("config", "get", "seller_name") == (0, "Sam\n", "")
     assert run("config", "get", "currency") == (0, "EUR\n", "")
-    assert run("config", "unset", "seller_name") == (0, "", f"note: removed seller_name from profile default, {config_file}\n")
+    assert run("config", "unset", "seller_name") == (
+        0,
+        "",
+        f"note: removed seller_name from profile default, {config_file}\n",
+    )
     code, out, err = run("config", "get", "seller_name")
     assert (code, out) == (errors.ERROR, "")
-    assert err == "error: seller_name is not set in profile default\nhint: set it with 'replykit config set seller_name VALUE'\n"
-    assert run("config", "unset", "seller_name") == (0, "", "warning: seller_name is not set in profile default; nothing to do\n")
+    assert (
+        err
+        == "error: seller_name is not set in profile default\nhint: set it with 'replykit config set seller_name VALUE'\n"
+    )
+    assert run("config", "unset", "seller_name") == (
+        0,
+        "",
+        "warning: seller_name is not set in profile default; nothing to do\n",
+    )
 
 
 def test_config_set_writes_a_readable_yaml_file(config_file: Path) -> None:
@@ -100,7 +89,11 @@ def test_config_list_shows_every_key_and_its_source(config_file: Path) -> None:
     assert re.split(r"\s{2,}", lines[2]) == ["support_email", "-", "not set"]
     code, out, err = run("config", "list", "--profile", "eu-store")
     assert "profile eu-store (chosen by --profile)" in err
-    assert re.split(r"\s{2,}", out.splitlines()[1]) == ["store_name", "Harbour EU", f"profile eu-store ({config_file}:7)"]
+    assert re.split(r"\s{2,}", out.splitlines()[1]) == [
+        "store_name",
+        "Harbour EU",
+        f"profile eu-store ({config_file}:7)",
+    ]
 
 
 def test_config_list_json(config_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,7 +167,9 @@ def test_a_broken_config_file_names_file_and_line(config_file: Path, args: list[
     write_config(config_file, "profiles:\n  main:\n    sellername: Sam\n")
     code, out, err = run(*args)
     assert (code, out) == (errors.CONFIG_INVALID, "")
-    assert err.startswith(f"error: {config_file}:3: unknown key 'sellername' in profile 'main'; did you mean seller_name")
+    assert err.startswith(
+        f"error: {config_file}:3: unknown key 'sellername' in profile 'main'; did you mean seller_name"
+    )
 
 
 # --- render with profiles -------------------------------------------------------------------
@@ -300,13 +295,6 @@ def test_new_bad_inputs(args: list[str], code: int, message: str) -> None:
     assert sorted(p.name for p in user_dir().iterdir()) == ["taken"]
 
 
-def editor(tmp_path: Path, code: str) -> str:
-    """A real editor: a script that gets the files as arguments, as vi or code --wait would."""
-    script = tmp_path / "editor.py"
-    script.write_text("import sys\nfrom pathlib import Path\nfiles = [Path(a) for a in sys.argv[1:]]\n" + code)
-    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
-
-
 def test_edit_a_built_in_copies_it_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "opened.txt"
     monkeypatch.setenv("EDITOR", editor(tmp_path, f"Path({str(log)!r}).write_text(' '.join(map(str, files)))\n"))
@@ -352,7 +340,9 @@ def test_edit_reports_problems_with_file_and_line(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("EDITOR", "/nonexistent/editor")
     got, out, err = run("edit", "mine")
     assert (got, out) == (errors.SCENARIO_INVALID, "")
-    assert f"error: {user_dir() / 'mine' / 'en.j2'}:3: template uses undeclared variable nmae; did you mean name?" in err
+    assert (
+        f"error: {user_dir() / 'mine' / 'en.j2'}:3: template uses undeclared variable nmae; did you mean name?" in err
+    )
     assert err.endswith("hint: fix it with 'replykit edit mine'\n")
 
 
@@ -411,7 +401,9 @@ def test_paths_in_precedence_order(config_file: Path, make_pack: MakePack, monke
 def test_script_config_then_render_on_the_fast_path(replykit_bin: str, config_file: Path) -> None:
     assert sh(replykit_bin, "config", "set", "--profile", "eu-store", "store_name", "Harbour EU").returncode == 0
     assert sh(replykit_bin, "config", "set", "seller_name", "Sam").returncode == 0
-    assert sh(replykit_bin, "config", "get", "store_name", env={"REPLYKIT_PROFILE": "eu-store"}).stdout == "Harbour EU\n"
+    assert (
+        sh(replykit_bin, "config", "get", "store_name", env={"REPLYKIT_PROFILE": "eu-store"}).stdout == "Harbour EU\n"
+    )
     for args, signature in [([], "Sam\n"), (["--profile", "eu-store"], "The Harbour EU team\n")]:
         done = sh(replykit_bin, "render", "missing-items", "--name", "Alice", *args)
         assert (done.returncode, done.stderr) == (0, "")
@@ -437,12 +429,20 @@ def test_script_init_new_edit_paths(replykit_bin: str, tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "") and "wrong-size checked" in done.stderr
     assert sh(replykit_bin, "render", "wrong-size", "--name", "Ann").stdout.startswith("Hello Ann,\n")
     done = sh(replykit_bin, "paths")
-    assert done.returncode == 0 and [str(user_dir()), "exists"] in [line.split()[2:] for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and [str(user_dir()), "exists"] in [
+        line.split()[2:] for line in done.stdout.splitlines()
+    ]
 
 
 @pytest.mark.parametrize(
     "args",
-    [["paths"], ["config", "list"], ["config", "set", "seller_name", "S"], ["init"], ["new", "x", "--from", "missing-items"]],
+    [
+        ["paths"],
+        ["config", "list"],
+        ["config", "set", "seller_name", "S"],
+        ["init"],
+        ["new", "x", "--from", "missing-items"],
+    ],
     ids=["paths", "config-list", "config-set", "init", "new"],
 )
 def test_setup_commands_do_not_load_jinja(args: list[str]) -> None:
@@ -474,7 +474,9 @@ def test_eml_sender_comes_from_the_profile_when_not_given(
     write_config(config_file, "profiles:\n  default:\n    " + profile)
     if env:
         monkeypatch.setenv("REPLYKIT_FROM", env)
-    code, out, err = run("render", "missing-items", "--name", "Zoe", "--format", "eml", "--to", "zoe@example.com", *option)
+    code, out, err = run(
+        "render", "missing-items", "--name", "Zoe", "--format", "eml", "--to", "zoe@example.com", *option
+    )
     assert (code, err) == (0, "")
     assert out.startswith(f"From: {sender}\n")
 

@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
+from conftest import render, required_values
 from replykit.packs.fields import resolve_values
 from replykit.packs.library import Library, builtin_dir, search_path
-from replykit.packs.scenario import Scenario, example_values
+from replykit.packs.scenario import example_values
 from replykit.rendering.filters import FSI, LRI, PDI
-from replykit.rendering.templates import Reply, make_environment, render_scenario
+from replykit.rendering.templates import Reply, make_environment
 
 TEMPLATES = builtin_dir()
 IDS = sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
@@ -61,14 +62,6 @@ SENTENCE_END = (".", "?", "!", ":", "。", "？", "！", "؟", ")", "」", "»",
 @pytest.fixture(scope="module")
 def library() -> Library:
     return Library(search_path())
-
-
-def render(library: Library, scenario: Scenario, raw: dict[str, Any], lang: str) -> Reply:
-    return render_scenario(scenario, resolve_values(scenario.fields, cli=raw), lang=lang, roots=library.roots)
-
-
-def required_values(scenario: Scenario) -> dict[str, Any]:
-    return {f.name: f.example for f in scenario.fields if f.required}
 
 
 def signature(library: Library, lang: str, values: dict[str, Any]) -> str:

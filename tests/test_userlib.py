@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import editor
 from replykit import errors
 from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
 from replykit.packs import authoring as userlib
@@ -203,17 +202,11 @@ def test_editor_command_errors(environ: dict[str, str], message: str) -> None:
         userlib.editor_command(environ=environ)
 
 
-def _editor(tmp_path: Path, code: str) -> dict[str, str]:
-    script = tmp_path / "editor.py"
-    script.write_text("import sys\nfrom pathlib import Path\nfiles = [Path(a) for a in sys.argv[1:]]\n" + code)
-    return {"EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"}
-
-
 def test_run_editor_passes_every_file(tmp_path: Path) -> None:
     files = (tmp_path / "a.yaml", tmp_path / "b.j2")
     for f in files:
         f.write_text("x", encoding="utf-8")
-    userlib.run_editor(files, environ=_editor(tmp_path, "for f in files: f.write_text(f.name)\n"))
+    userlib.run_editor(files, environ={"EDITOR": editor(tmp_path, "for f in files: f.write_text(f.name)\n")})
     assert [f.read_text() for f in files] == ["a.yaml", "b.j2"]
 
 
@@ -226,7 +219,7 @@ def test_run_editor_passes_every_file(tmp_path: Path) -> None:
     ids=["not-found", "fails"],
 )
 def test_run_editor_errors(tmp_path: Path, environ: dict[str, str] | None, error: type, code: int) -> None:
-    environ = environ or _editor(tmp_path, "sys.exit(3)\n")
+    environ = environ or {"EDITOR": editor(tmp_path, "sys.exit(3)\n")}
     with pytest.raises(error) as caught:
         userlib.run_editor((tmp_path / "x",), environ=environ)
     assert caught.value.exit_code == code

@@ -58,7 +58,10 @@ def test_mapping_remembers_key_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"order_id": "0123", "n": 7, "x": 1.50, "ok": true}', {"order_id": "0123", "n": "7", "x": "1.50", "ok": "true"}),
+        (
+            '{"order_id": "0123", "n": 7, "x": 1.50, "ok": true}',
+            {"order_id": "0123", "n": "7", "x": "1.50", "ok": "true"},
+        ),
         ('{"items": ["a", 2]}', {"items": ["a", "2"]}),
     ],
     ids=["scalars", "list"],
