@@ -122,7 +122,7 @@ def test_fast_path_and_full_cli_agree(replykit_bin: str, args: list[str]) -> Non
     installed = sh(replykit_bin, *args)
     full = CliRunner().invoke(app, args)
     assert (installed.returncode, installed.stdout) == (full.exit_code, full.stdout)
-    assert installed.stderr.replace("replykit", "") .split() == full.stderr.replace("replykit", "").split() or (
+    assert installed.stderr.replace("replykit", "").split() == full.stderr.replace("replykit", "").split() or (
         installed.returncode == 2
     )
 
@@ -190,3 +190,24 @@ def test_the_fast_path_renders_languages_without_the_full_cli(args: list[str], s
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
     assert done.stderr == stderr + "0 []\n"
     assert done.stdout.startswith("Guten Tag A,\n") or done.stdout.startswith("Olá, A,\n")
+
+
+def test_version(replykit_bin: str) -> None:
+    from replykit import __version__
+
+    done = sh(replykit_bin, "--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"replykit {__version__}\n", "")
+
+
+def test_version_loads_no_more_than_typer() -> None:
+    from replykit import __version__
+
+    check = (
+        "import atexit, sys\n"
+        "heavy = ('rich', 'yaml', 'jinja2', 'babel', 'langcodes', 'platformdirs')\n"
+        "atexit.register(lambda: print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr))\n"
+        "sys.argv = ['replykit', '--version']\n"
+        "from replykit.cli.fastpath import run\nrun()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"replykit {__version__}\n", "[]\n")

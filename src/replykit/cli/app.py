@@ -164,6 +164,28 @@ app = typer.Typer(
 )
 
 
+def _print_version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from replykit import __version__
+
+        write_stdout(f"replykit {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        expose_value=False,
+        callback=_print_version,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    pass
+
+
 def _complete_ids(incomplete: str) -> list[str]:
     from replykit.packs.library import Library, search_path
 
