@@ -15,6 +15,7 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from replykit import errors
+from replykit.cli import complete
 from replykit.errors import MissingFields, ReplykitError
 from replykit.output.formats import FORMATS, REPLY_TO_ENV, SENDER_ENV
 
@@ -96,6 +97,7 @@ def _field_params(scenario: Any) -> list[Parameter]:
             metavar="TEXT" if field.type == "text" else field.type.upper(),
             help=f"{field.help} ({field_summary(field)})",
             rich_help_panel=FIELD_PANEL,
+            autocompletion=complete.field_choices(field),
         )
         for field in scenario.fields
     ]
@@ -138,13 +140,18 @@ class RenderCommand(TyperCommand):
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         scenario_id = self._scenario_arg(ctx, args)
-        if scenario_id and not ctx.resilient_parsing:
+        if scenario_id:
             from replykit.packs.library import Library, search_path
 
-            library = Library(search_path(templates_dirs=_templates_dirs(args)))
-            scenario = library.find(scenario_id)
-            ctx.meta[_SCENARIO_KEY] = (library, scenario)
-            ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
+            try:
+                library = Library(search_path(templates_dirs=_templates_dirs(args)))
+                scenario = library.find(scenario_id)
+            except ReplykitError:
+                if not ctx.resilient_parsing:  # shell completion: no scenario, no field options
+                    raise
+            else:
+                ctx.meta[_SCENARIO_KEY] = (library, scenario)
+                ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
@@ -186,15 +193,6 @@ def _options(
     pass
 
 
-def _complete_ids(incomplete: str) -> list[str]:
-    from replykit.packs.library import Library, search_path
-
-    try:
-        return [i for i in Library(search_path()).ids() if i.startswith(incomplete)]
-    except ReplykitError:
-        return []
-
-
 TEMPLATES_DIR_HELP = "Extra folder of scenarios, searched first (repeatable)."
 OUTPUT_PANEL = "Output"
 OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
@@ -234,14 +232,18 @@ def _prompt_missing(scenario: Any, missing: tuple[str, ...], values: dict[str, s
 def render(
     ctx: typer.Context,
     scenario_id: str = typer.Argument(
-        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=_complete_ids
+        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=complete.scenario_argument
     ),
     set_: list[str] = typer.Option([], "--set", metavar="FIELD=VALUE", help="Set a field (repeatable)."),
     data: str | None = typer.Option(
         None, "--data", metavar="FILE", help="Read field values from a YAML or JSON file; '-' reads stdin."
     ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="Language of the reply (de, pt-BR, pt_BR), or else the closest one."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Language of the reply (de, pt-BR, pt_BR), or else the closest one.",
+        autocompletion=complete.scenario_languages,
     ),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
@@ -303,7 +305,11 @@ def render(
         help="The buyer's Message-ID, to thread the reply onto it.",
     ),
     profile: str | None = typer.Option(
-        None, "--profile", metavar="NAME", help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile)."
+        None,
+        "--profile",
+        metavar="NAME",
+        help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile).",
+        autocompletion=complete.profile_names,
     ),
 ) -> None:
     """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
@@ -382,9 +388,18 @@ def _load_all(templates_dir: list[Path]) -> tuple[list[Any], list[ReplykitError]
 
 @app.command("list")
 def list_(
-    tag: list[str] = typer.Option([], "--tag", help="Only scenarios with this tag (repeatable: any of them)."),
+    tag: list[str] = typer.Option(
+        [],
+        "--tag",
+        help="Only scenarios with this tag (repeatable: any of them).",
+        autocompletion=complete.library_tags,
+    ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="Only scenarios with a reply in this language (or a close variant of it)."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Only scenarios with a reply in this language (or a close variant of it).",
+        autocompletion=complete.library_languages,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
@@ -427,8 +442,14 @@ def list_(
 
 @app.command()
 def show(
-    scenario_id: str = typer.Argument(..., metavar="SCENARIO", autocompletion=_complete_ids),
-    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the preview, such as de."),
+    scenario_id: str = typer.Argument(..., metavar="SCENARIO", autocompletion=complete.scenario_argument),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Language of the preview, such as de.",
+        autocompletion=complete.scenario_languages,
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:

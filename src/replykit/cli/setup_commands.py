@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from replykit.cli import complete
+
 PROFILE_HELP = "Profile to use (default: $REPLYKIT_PROFILE, else the config file's default_profile)."
 
 _CHOSEN_BY = {
@@ -65,9 +67,20 @@ config_app = typer.Typer(
 
 @config_app.command("set")
 def config_set(
-    key: str = typer.Argument(..., metavar="KEY", help="A profile key (see 'replykit config list')."),
+    key: str = typer.Argument(
+        ...,
+        metavar="KEY",
+        help="A profile key (see 'replykit config list').",
+        autocompletion=complete.config_keys,
+    ),
     value: str = typer.Argument(..., metavar="VALUE", help="Its value."),
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP + " Created if new."),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        metavar="NAME",
+        help=PROFILE_HELP + " Created if new.",
+        autocompletion=complete.profile_names,
+    ),
 ) -> None:
     """Set KEY to VALUE in a profile (the default one unless --profile or REPLYKIT_PROFILE says)."""
     from replykit.config import check_key, profile_name, save_config, set_value
@@ -93,8 +106,10 @@ def _key_and_profile(key: str, profile: str | None) -> tuple[str, Any, Any]:
 
 @config_app.command("get")
 def config_get(
-    key: str = typer.Argument(..., metavar="KEY", help="A profile key."),
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
+    key: str = typer.Argument(..., metavar="KEY", help="A profile key.", autocompletion=complete.config_keys),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help=PROFILE_HELP, autocompletion=complete.profile_names
+    ),
 ) -> None:
     """Print KEY's value in the profile that applies; exit 1 if it is not set."""
     from replykit.errors import ReplykitError
@@ -110,8 +125,10 @@ def config_get(
 
 @config_app.command("unset")
 def config_unset(
-    key: str = typer.Argument(..., metavar="KEY", help="A profile key."),
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
+    key: str = typer.Argument(..., metavar="KEY", help="A profile key.", autocompletion=complete.config_keys),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help=PROFILE_HELP, autocompletion=complete.profile_names
+    ),
 ) -> None:
     """Remove KEY from a profile, so fields fall back to their own default."""
     from replykit.cli.app import warn
@@ -127,7 +144,9 @@ def config_unset(
 
 @config_app.command("list")
 def config_list(
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help=PROFILE_HELP, autocompletion=complete.profile_names
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Show every key of the profile that applies: its value and where it comes from."""
@@ -177,7 +196,9 @@ def config_profiles() -> None:
 
 @config_app.command("default")
 def config_default(
-    name: str = typer.Argument(..., metavar="PROFILE", help="An existing profile."),
+    name: str = typer.Argument(
+        ..., metavar="PROFILE", help="An existing profile.", autocompletion=complete.profile_names
+    ),
 ) -> None:
     """Make PROFILE the default (used when neither --profile nor REPLYKIT_PROFILE is given)."""
     from replykit.config import check_profile_name, save_config
@@ -205,10 +226,18 @@ def init() -> None:
 def new(
     scenario_id: str = typer.Argument(..., metavar="ID", help="The new scenario's id, such as wrong-size."),
     source: str | None = typer.Option(
-        None, "--from", metavar="SCENARIO", help="Start from a copy of this scenario (all its languages)."
+        None,
+        "--from",
+        metavar="SCENARIO",
+        help="Start from a copy of this scenario (all its languages).",
+        autocompletion=complete.scenario_ids,
     ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="The scaffold's language, such as de (default en)."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="The scaffold's language, such as de (default en).",
+        autocompletion=complete.library_languages,
     ),
 ) -> None:
     """Create a scenario in your own folder: a scaffold, or a copy of another one; prints its folder."""
@@ -226,9 +255,15 @@ def new(
 
 
 def edit(
-    scenario_id: str = typer.Argument(..., metavar="ID", help="The scenario to edit."),
+    scenario_id: str = typer.Argument(
+        ..., metavar="ID", help="The scenario to edit.", autocompletion=complete.scenario_argument
+    ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="Edit (or add) this language's template only, such as de or de-CH."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Edit (or add) this language's template only, such as de or de-CH.",
+        autocompletion=complete.scenario_languages,
     ),
 ) -> int:
     """Open a scenario in $VISUAL or $EDITOR, then check it. Built-in files are copied to your folder first."""
