@@ -419,15 +419,11 @@ def list_(
     if as_json:
         write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
     elif sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
+        import shutil
 
-        table = Table(box=None, pad_edge=False)
-        for column in ("id", "title", "tags", "languages", "source"):
-            table.add_column(column, overflow="fold")
-        for entry, sc in rows:
-            table.add_row(sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
-        Console(markup=False, highlight=False).print(table)
+        from replykit.cli.catalogue import list_table
+
+        write_stdout(list_table(rows, width=shutil.get_terminal_size().columns, styled=True))
     else:
         write_stdout(
             "".join(
