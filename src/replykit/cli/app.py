@@ -20,6 +20,7 @@ from replykit.errors import MissingFields, ReplykitError
 from replykit.output.formats import FORMATS, REPLY_TO_ENV, SENDER_ENV
 
 FIELD_PANEL = "Scenario fields"
+RENDER_EPILOG = "Run 'replykit render SCENARIO --help' to see that scenario's fields."
 _SCENARIO_KEY = "replykit.packs.scenario"
 _FIELD_PARAMS_KEY = "replykit.field_params"
 _FIELD_VALUES_KEY = "replykit.field_values"
@@ -154,6 +155,11 @@ class RenderCommand(TyperCommand):
                 ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
         return super().parse_args(ctx, args)
 
+    def format_help(self, ctx: Context, formatter: Any) -> None:
+        # With a scenario on the line, its fields are on this very page.
+        self.epilog = None if _SCENARIO_KEY in ctx.meta else RENDER_EPILOG
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx: Context) -> Any:
         names = [p.name for p in ctx.meta.get(_FIELD_PARAMS_KEY, [])]
         given = {name: ctx.params.pop(name) for name in names if name in ctx.params}
@@ -227,7 +233,7 @@ def _prompt_missing(scenario: Any, missing: tuple[str, ...], values: dict[str, s
 @app.command(
     cls=RenderCommand,
     context_settings={"ignore_unknown_options": False},
-    epilog="Run 'replykit render SCENARIO --help' to see that scenario's fields.",
+    epilog=RENDER_EPILOG,
 )
 def render(
     ctx: typer.Context,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from replykit.packs.fields import Field
@@ -99,6 +100,10 @@ def field_dict(field: Field) -> dict[str, Any]:
     }
 
 
+# A field's help that gives the English words its value completes: completing "because of ...".
+_COMPLETING_HINT = re.compile(r"\bcompleting [\"']")
+
+
 def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
     """The full text of ``replykit show``."""
     out = [
@@ -110,9 +115,14 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
         f"Languages: {', '.join(scenario.languages)} (default {scenario.language})",
         f"Source:    {source}",
         "",
-        "Fields (typed text goes into the reply as written: type it in the reply's language;",
-        "the 'completing ...' hints describe the English wording):",
     ]
+    if any(_COMPLETING_HINT.search(field.help) for field in scenario.fields):
+        out += [
+            "Fields (typed text goes into the reply as written: type it in the reply's language;",
+            "the 'completing ...' hints describe the English wording):",
+        ]
+    else:
+        out.append("Fields (typed text goes into the reply as written: type it in the reply's language):")
     for field in scenario.fields:
         out.append(f"  {field.option}  {field.help}")
         out.append(f"      {field_summary(field)}")
