@@ -212,6 +212,32 @@ def test_show_prints_fields_advice_and_a_preview() -> None:
     assert document["advice"]["Ask the buyer for"]
 
 
+FIELDS_PLAIN = "Fields (typed text goes into the reply as written: type it in the reply's language):\n"
+FIELDS_HINTED = (
+    "Fields (typed text goes into the reply as written: type it in the reply's language;\n"
+    "the 'completing ...' hints describe the English wording):\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "header"),
+    [("missing-items", FIELDS_PLAIN), ("late-delivery", FIELDS_PLAIN), ("wrong-item", FIELDS_HINTED),
+     ("negative-review", FIELDS_HINTED), ("delay-notice", FIELDS_HINTED)],
+)  # fmt: skip
+def test_show_mentions_completing_hints_only_when_a_field_has_one(scenario_id: str, header: str) -> None:
+    code, out, _ = run("show", scenario_id)
+    assert code == 0 and header in out
+    assert ("completing" in out.split(header)[1].split("\n\n")[0]) == (header == FIELDS_HINTED)
+
+
+def test_render_help_points_to_a_scenarios_help_only_without_a_scenario() -> None:
+    pointer = "Run 'replykit render SCENARIO --help' to see that scenario's fields."
+    code, out, _ = run("render", "--help")
+    assert code == 0 and pointer in " ".join(out.split())
+    code, out, _ = run("render", "late-delivery", "--help")
+    assert code == 0 and "--tracking-number" in out and "SCENARIO --help" not in out
+
+
 def test_no_arguments_shows_help() -> None:
     code, out, _ = run()
     assert code in (0, 2)

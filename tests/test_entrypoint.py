@@ -192,3 +192,48 @@ def test_the_fast_path_renders_languages_without_the_full_cli(args: list[str], s
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
     assert done.stderr == stderr + "0 []\n"
     assert done.stdout.startswith("Guten Tag A,\n") or done.stdout.startswith("Olá, A,\n")
+
+
+def test_version(replykit_bin: str) -> None:
+    from replykit import __version__
+
+    done = sh(replykit_bin, "--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"replykit {__version__}\n", "")
+
+
+def test_version_loads_no_more_than_typer() -> None:
+    from replykit import __version__
+
+    check = (
+        "import atexit, sys\n"
+        "heavy = ('rich', 'yaml', 'jinja2', 'babel', 'langcodes', 'platformdirs')\n"
+        "atexit.register(lambda: print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr))\n"
+        "sys.argv = ['replykit', '--version']\n"
+        "from replykit.cli.fastpath import run\nrun()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"replykit {__version__}\n", "[]\n")
+
+
+def test_list_on_a_terminal_fits_its_width(replykit_bin: str) -> None:
+    import re
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [replykit_bin, "list"], stdout=terminal, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "60"}
+    )
+    os.close(terminal)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closes when replykit exits
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(controller)
+    assert proc.wait(timeout=60) == 0
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", out.decode()).replace("\r\n", "\n").splitlines()
+    assert lines[0].split() == ["id", "title", "tags"] and all(len(line) <= 60 for line in lines)
+    assert "tracking-not-updating" in [line.split("  ")[0] for line in lines]

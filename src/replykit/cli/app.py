@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -15,7 +16,7 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from replykit import errors
-from replykit.cli import console
+from replykit.cli import complete, console
 from replykit.cli.setup_commands import register as register_setup_commands
 from replykit.errors import ReplykitError
 from replykit.options import scan
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from replykit.pipeline import Composer
 
 FIELD_PANEL = "Scenario fields"
+RENDER_EPILOG = "Run 'replykit render SCENARIO --help' to see that scenario's fields."
 _COMPOSER_KEY = "replykit.composer"
 _SCENARIO_KEY = "replykit.scenario"
 _FIELD_PARAMS_KEY = "replykit.field_params"
@@ -80,6 +82,7 @@ def _field_params(scenario: Scenario) -> list[Parameter]:
             metavar="TEXT" if field.type == "text" else field.type.upper(),
             help=console.inert(f"{field.help} ({field_summary(field)})"),
             rich_help_panel=FIELD_PANEL,
+            autocompletion=complete.field_choices(field),
         )
         for field in scenario.fields
     ]
@@ -106,15 +109,25 @@ class RenderCommand(TyperCommand):
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         found = scan(args)
-        if found.scenario_id and not ctx.resilient_parsing:
+        if found.scenario_id:
             from replykit.pipeline import Composer, library_for
 
-            composer = Composer(library_for([Path(d) for d in found.own.get("--templates-dir", [])]))
-            scenario = composer.scenario(found.scenario_id)
-            ctx.meta[_COMPOSER_KEY] = composer
-            ctx.meta[_SCENARIO_KEY] = scenario
-            ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
+            try:
+                composer = Composer(library_for([Path(d) for d in found.own.get("--templates-dir", [])]))
+                scenario = composer.scenario(found.scenario_id)
+            except ReplykitError:
+                if not ctx.resilient_parsing:  # shell completion: no scenario, no field options
+                    raise
+            else:
+                ctx.meta[_COMPOSER_KEY] = composer
+                ctx.meta[_SCENARIO_KEY] = scenario
+                ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Context, formatter: Any) -> None:
+        # With a scenario on the line, its fields are on this very page.
+        self.epilog = None if _SCENARIO_KEY in ctx.meta else RENDER_EPILOG
+        super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Context) -> Any:
         # --templates-dir was read by the scan in parse_args, which built the library from it.
@@ -135,13 +148,26 @@ app = typer.Typer(
 )
 
 
-def _complete_ids(incomplete: str) -> list[str]:
-    from replykit.packs.library import Library, search_path
+def _print_version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from replykit import __version__
 
-    try:
-        return [i for i in Library(search_path()).ids() if i.startswith(incomplete)]
-    except ReplykitError:
-        return []
+        console.write_stdout(f"replykit {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        expose_value=False,
+        callback=_print_version,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    pass
 
 
 OUTPUT_PANEL = "Output"
@@ -164,19 +190,23 @@ MAIL_PANEL = "Email (--format eml or mailto)"
 @app.command(
     cls=RenderCommand,
     context_settings={"ignore_unknown_options": False},
-    epilog="Run 'replykit render SCENARIO --help' to see that scenario's fields.",
+    epilog=RENDER_EPILOG,
 )
 def render(
     ctx: typer.Context,
     scenario_id: str = typer.Argument(
-        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=_complete_ids
+        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=complete.scenario_argument
     ),
     set_: list[str] = typer.Option([], "--set", metavar="FIELD=VALUE", help="Set a field (repeatable)."),
     data: str | None = typer.Option(
         None, "--data", metavar="FILE", help="Read field values from a YAML or JSON file; '-' reads stdin."
     ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="Language of the reply (de, pt-BR, pt_BR), or else the closest one."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Language of the reply (de, pt-BR, pt_BR), or else the closest one.",
+        autocompletion=complete.scenario_languages,
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
     fmt: OutputFormat = typer.Option(
@@ -237,7 +267,11 @@ def render(
         help="The buyer's Message-ID, to thread the reply onto it.",
     ),
     profile: str | None = typer.Option(
-        None, "--profile", metavar="NAME", help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile)."
+        None,
+        "--profile",
+        metavar="NAME",
+        help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile).",
+        autocompletion=complete.profile_names,
     ),
 ) -> None:
     """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
@@ -274,9 +308,18 @@ def render(
 
 @app.command("list")
 def list_(
-    tag: list[str] = typer.Option([], "--tag", help="Only scenarios with this tag (repeatable: any of them)."),
+    tag: list[str] = typer.Option(
+        [],
+        "--tag",
+        help="Only scenarios with this tag (repeatable: any of them).",
+        autocompletion=complete.library_tags,
+    ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="Only scenarios with a reply in this language (or a close variant of it)."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Only scenarios with a reply in this language (or a close variant of it).",
+        autocompletion=complete.library_languages,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
@@ -290,7 +333,10 @@ def list_(
     if as_json:
         console.write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
     elif sys.stdout is not None and sys.stdout.isatty():
-        console.write_stdout(list_table(rows))
+        import shutil
+
+        styled = not os.environ.get("NO_COLOR")
+        console.write_stdout(list_table(rows, width=shutil.get_terminal_size().columns, styled=styled))
     else:
         console.write_stdout(console.inert(list_tsv(rows)))
     for problem in problems:
@@ -300,8 +346,14 @@ def list_(
 
 @app.command()
 def show(
-    scenario_id: str = typer.Argument(..., metavar="SCENARIO", autocompletion=_complete_ids),
-    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Language of the preview, such as de."),
+    scenario_id: str = typer.Argument(..., metavar="SCENARIO", autocompletion=complete.scenario_argument),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Language of the preview, such as de.",
+        autocompletion=complete.scenario_languages,
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,45 @@ def source_label(entry: Entry) -> str:
     if entry.overrides:
         label += " (overrides " + ", ".join(p.label for p in entry.overrides) + ")"
     return label
+
+
+# The narrower the terminal, the less list's table shows besides id, title and tags.
+FULL_TABLE_WIDTH = 120  # from here: every language and the full source label
+NARROW_TABLE_WIDTH = 80  # below this: no languages and no source
+
+
+def list_table(rows: Sequence[tuple[Entry, Scenario]], *, width: int, styled: bool = False) -> str:
+    """``replykit list`` as a table for a terminal ``width`` columns wide.
+
+    Ids never wrap; the other cells wrap at word boundaries. Narrower than FULL_TABLE_WIDTH,
+    tags go one to a line, leaving the title room, languages become a count and the source its
+    origin (built-in, user, ...); narrower than NARROW_TABLE_WIDTH, languages and source go.
+    Piped and ``--json`` output keep everything.
+    """
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    full = width >= FULL_TABLE_WIDTH
+    details = width >= NARROW_TABLE_WIDTH
+    table = Table(box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True, min_width=max((cell_len(sc.id) for _, sc in rows), default=2))
+    table.add_column("title", overflow="fold")
+    longest_tag = max((cell_len(tag) + 1 for _, sc in rows for tag in sc.tags), default=0)  # with its comma
+    table.add_column("tags", overflow="fold", max_width=None if full else max(longest_tag, len("tags")))
+    for name in ("languages", "source") if details else ():
+        table.add_column(name, overflow="fold")
+    for entry, sc in rows:
+        cells = [sc.id, sc.title, ", ".join(sc.tags)]
+        if details:
+            cells.append(", ".join(sc.languages) if full else str(len(sc.languages)))
+            cells.append(source_label(entry) if full else entry.pack.origin)
+        table.add_row(*(Text(inert(cell)) for cell in cells))  # Text: a title is never read as markup
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=styled, color_system="standard" if styled else None)
+    console.print(table)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 
 def list_row(entry: Entry, scenario: Scenario) -> dict[str, Any]:
@@ -59,23 +100,6 @@ def list_tsv(rows: Sequence[tuple[Entry, Scenario]]) -> str:
         f"{sc.id}\t{sc.title}\t{','.join(sc.tags)}\t{','.join(sc.languages)}\t{source_label(entry)}\n"
         for entry, sc in rows
     )
-
-
-def list_table(rows: Sequence[tuple[Entry, Scenario]], *, width: int | None = None) -> str:
-    """``list`` on a terminal: an aligned table, as wide as the terminal (or ``width`` columns)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False)
-    for column in ("id", "title", "tags", "languages", "source"):
-        table.add_column(column, overflow="fold")
-    for entry, sc in rows:
-        cells = (sc.id, sc.title, ", ".join(sc.tags), ", ".join(sc.languages), source_label(entry))
-        table.add_row(*(inert(cell) for cell in cells))
-    console = Console(markup=False, highlight=False, width=width)
-    with console.capture() as captured:
-        console.print(table)
-    return captured.get()
 
 
 def show_document(scenario: Scenario, *, source: str, preview: Reply) -> dict[str, Any]:
@@ -120,6 +144,10 @@ def field_dict(field: Field) -> dict[str, Any]:
     }
 
 
+# A field's help that gives the English words its value completes: completing "because of ...".
+_COMPLETING_HINT = re.compile(r"\bcompleting [\"']")
+
+
 def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
     """The full text of ``replykit show``."""
     out = [
@@ -131,9 +159,14 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
         f"Languages: {', '.join(scenario.languages)} (default {scenario.language})",
         f"Source:    {source}",
         "",
-        "Fields (typed text goes into the reply as written: type it in the reply's language;",
-        "the 'completing ...' hints describe the English wording):",
     ]
+    if any(_COMPLETING_HINT.search(field.help) for field in scenario.fields):
+        out += [
+            "Fields (typed text goes into the reply as written: type it in the reply's language;",
+            "the 'completing ...' hints describe the English wording):",
+        ]
+    else:
+        out.append("Fields (typed text goes into the reply as written: type it in the reply's language):")
     for field in scenario.fields:
         out.append(f"  {field.option}  {field.help}")
         out.append(f"      {field_summary(field)}")

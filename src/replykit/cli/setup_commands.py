@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from replykit.cli import console
+from replykit.cli import complete, console
 
 PROFILE_HELP = "Profile to use (default: $REPLYKIT_PROFILE, else the config file's default_profile)."
 
@@ -47,9 +47,20 @@ config_app = typer.Typer(
 
 @config_app.command("set")
 def config_set(
-    key: str = typer.Argument(..., metavar="KEY", help="A profile key (see 'replykit config list')."),
+    key: str = typer.Argument(
+        ...,
+        metavar="KEY",
+        help="A profile key (see 'replykit config list').",
+        autocompletion=complete.config_keys,
+    ),
     value: str = typer.Argument(..., metavar="VALUE", help="Its value."),
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP + " Created if new."),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        metavar="NAME",
+        help=PROFILE_HELP + " Created if new.",
+        autocompletion=complete.profile_names,
+    ),
 ) -> None:
     """Set KEY to VALUE in a profile (the default one unless --profile or REPLYKIT_PROFILE says)."""
     from replykit.config import check_key, profile_name, save_config, set_value
@@ -75,8 +86,10 @@ def _key_and_profile(key: str, profile: str | None) -> tuple[str, Any, Any]:
 
 @config_app.command("get")
 def config_get(
-    key: str = typer.Argument(..., metavar="KEY", help="A profile key."),
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
+    key: str = typer.Argument(..., metavar="KEY", help="A profile key.", autocompletion=complete.config_keys),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help=PROFILE_HELP, autocompletion=complete.profile_names
+    ),
 ) -> None:
     """Print KEY's value in the profile that applies; exit 1 if it is not set."""
     from replykit.errors import ReplykitError
@@ -92,8 +105,10 @@ def config_get(
 
 @config_app.command("unset")
 def config_unset(
-    key: str = typer.Argument(..., metavar="KEY", help="A profile key."),
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
+    key: str = typer.Argument(..., metavar="KEY", help="A profile key.", autocompletion=complete.config_keys),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help=PROFILE_HELP, autocompletion=complete.profile_names
+    ),
 ) -> None:
     """Remove KEY from a profile, so fields fall back to their own default."""
     from replykit.config import save_config
@@ -108,7 +123,9 @@ def config_unset(
 
 @config_app.command("list")
 def config_list(
-    profile: str | None = typer.Option(None, "--profile", metavar="NAME", help=PROFILE_HELP),
+    profile: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help=PROFILE_HELP, autocompletion=complete.profile_names
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Show every key of the profile that applies: its value and where it comes from."""
@@ -160,7 +177,9 @@ def config_profiles() -> None:
 
 @config_app.command("default")
 def config_default(
-    name: str = typer.Argument(..., metavar="PROFILE", help="An existing profile."),
+    name: str = typer.Argument(
+        ..., metavar="PROFILE", help="An existing profile.", autocompletion=complete.profile_names
+    ),
 ) -> None:
     """Make PROFILE the default (used when neither --profile nor REPLYKIT_PROFILE is given)."""
     from replykit.config import check_profile_name, save_config
@@ -188,10 +207,18 @@ def init() -> None:
 def new(
     scenario_id: str = typer.Argument(..., metavar="ID", help="The new scenario's id, such as wrong-size."),
     source: str | None = typer.Option(
-        None, "--from", metavar="SCENARIO", help="Start from a copy of this scenario (all its languages)."
+        None,
+        "--from",
+        metavar="SCENARIO",
+        help="Start from a copy of this scenario (all its languages).",
+        autocompletion=complete.scenario_ids,
     ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="The scaffold's language, such as de (default en)."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="The scaffold's language, such as de (default en).",
+        autocompletion=complete.library_languages,
     ),
 ) -> None:
     """Create a scenario in your own folder: a scaffold, or a copy of another one; prints its folder."""
@@ -208,9 +235,15 @@ def new(
 
 
 def edit(
-    scenario_id: str = typer.Argument(..., metavar="ID", help="The scenario to edit."),
+    scenario_id: str = typer.Argument(
+        ..., metavar="ID", help="The scenario to edit.", autocompletion=complete.scenario_argument
+    ),
     lang: str | None = typer.Option(
-        None, "--lang", metavar="TAG", help="Edit (or add) this language's template only, such as de or de-CH."
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Edit (or add) this language's template only, such as de or de-CH.",
+        autocompletion=complete.scenario_languages,
     ),
 ) -> int:
     """Open a scenario in $VISUAL or $EDITOR, then check it. Built-in files are copied to your folder first."""
