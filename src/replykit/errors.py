@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 # Exit codes, documented in the README. Click's own usage errors also exit with 2.
@@ -24,6 +23,8 @@ BROKEN_PIPE = 141
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return 'did you mean X or Y?' naming the closest candidates, or ''."""
+    import difflib  # only when there is an error to report
+
     close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
     if not close:
         return ""

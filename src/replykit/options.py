@@ -9,11 +9,10 @@ before Click parses the line. A test checks the table against the Typer command 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One of a command's own options: its spellings, whether it takes a value, and who handles it."""
 
     flags: tuple[str, ...]
@@ -60,16 +59,15 @@ RESERVED_FIELD_NAMES = frozenset(option.field_name for option in RENDER) | _ALSO
 """Field names a scenario may not declare: each is taken by one of render's own options."""
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     """A render command line split by the table: the scenario id, the command's own options, the field options."""
 
     scenario_id: str | None
-    own: dict[str, list[str]] = field(default_factory=dict)
+    own: dict[str, list[str]]
     """Long option name -> every value given, in order ('' for a flag)."""
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str]
     """Field option as typed (``--order-id``) -> its value; a repeated option keeps the last, as Click does."""
-    plain: bool = True
+    plain: bool
     """False when the line holds something only Click reads correctly: short flags, ``--``, a flag given a value."""
 
     def last(self, name: str) -> str | None:

@@ -19,9 +19,9 @@ run which then fails still shows them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from replykit.errors import Interrupted, MissingFields
 from replykit.packs.fields import Field, parse_assignments, read_data, resolve_values, unused_keys
@@ -40,8 +40,7 @@ Ask = Callable[[Field, str | None], str | None]
 Notify = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Composed:
+class Composed(NamedTuple):
     """A rendered reply, the scenario it came from, and what the user should be told about it."""
 
     reply: Reply
@@ -155,12 +154,11 @@ def _resolve(
     return resolve_values(scenario.fields, cli=cli, data=data, profile=profile)
 
 
-@dataclass(frozen=True)
-class RenderRequest:
+class RenderRequest(NamedTuple):
     """One ``render`` as the command line asked for it, before anything is checked."""
 
     scenario_id: str
-    fields: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = MappingProxyType({})
     """Field name -> text, from the scenario's own options (``--order-id 4521``)."""
     assignments: tuple[str, ...] = ()
     """``--set FIELD=VALUE``, in order."""
@@ -177,8 +175,7 @@ class RenderRequest:
     in_reply_to: str | None = None
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """A finished render: the reply, how it is delivered, and its bytes in that format."""
 
     composed: Composed

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from replykit.errors import ClipboardUnavailable, UsageError
-from replykit.output.addresses import Mailbox, parse_mailbox, parse_message_id
 from replykit.output.formats import FORMATS, PLAIN_FORMATS
 
 if TYPE_CHECKING:
     from replykit.config import Profile
+    from replykit.output.addresses import Mailbox
     from replykit.rendering.templates import Reply
 
 SENDER_ENV = "REPLYKIT_FROM"
@@ -40,8 +39,7 @@ _MISSING_HINTS = {
 }
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """A checked delivery: the format and, for email formats, the parsed addresses and thread."""
 
     format: str = "text"
@@ -101,6 +99,8 @@ def plan_delivery(
         )
     if fmt in PLAIN_FORMATS:
         return Delivery(fmt)
+    from replykit.output.addresses import parse_mailbox, parse_message_id
+
     env = os.environ if environ is None else environ
     origin = sender_address(option=sender, environ=env, profile=profile) if fmt == "eml" else None
     if fmt == "eml":

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,10 +11,11 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "markdown", "json", "subject", "eml", "mailto")
 
-# Characters CommonMark or GitHub's dialect may read as markup anywhere in a line.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# Characters CommonMark or GitHub's dialect may read as markup anywhere in a line. (Patterns are
+# compiled on first use, through re's own cache: a plain-text reply never needs them.)
+_MD_INLINE = r"([\\`*_\[\]<>|~&])"
 # ...and at the start of a line: headings, quotes, lists, thematic breaks, setext underlines.
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+_MD_LINE_START = r"^(\s*)([#>+=-]|\d+(?=[.)]))"
 
 
 def as_text(reply: Reply) -> str:
@@ -26,8 +24,8 @@ def as_text(reply: Reply) -> str:
 
 
 def _escape_markdown(line: str) -> str:
-    line = _MD_INLINE.sub(r"\\\1", line)
-    match = _MD_LINE_START.match(line)
+    line = re.sub(_MD_INLINE, r"\\\1", line)
+    match = re.match(_MD_LINE_START, line)
     if match:
         lead, mark = match.group(1), match.group(2)
         rest = line[match.end() :]
@@ -45,6 +43,9 @@ def as_markdown(reply: Reply) -> str:
 
 
 def _json_value(value: Any) -> Any:
+    from datetime import date
+    from decimal import Decimal
+
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -54,6 +55,8 @@ def _json_value(value: Any) -> Any:
 
 def as_json(reply: Reply) -> str:
     """Scenario, language, subject, body and the field values used; dates ISO, decimals as strings."""
+    import json
+
     document = {
         "scenario": reply.scenario,
         "language": reply.language,

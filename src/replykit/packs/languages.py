@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from replykit.errors import UsageError
 
@@ -31,16 +30,14 @@ _BCP47 = r"""
 _POSIX_SUFFIX = r"(\.[A-Za-z0-9_-]+)?(@[A-Za-z0-9]+)?$"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """The language a reply is rendered in, and a notice for stderr when it is not the one asked for."""
 
     language: str
     notice: str = ""
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """How a requested tag meets a set of available languages."""
 
     tag: str
@@ -112,19 +109,21 @@ def match_language(requested: str, available: Sequence[str], *, source: str = "-
     return Match(tag, closest, same)
 
 
-class Multilingual(Protocol):
-    """What choosing a language needs to know of a scenario (a Scenario is one)."""
+if TYPE_CHECKING:  # a type only: building a Protocol class costs start-up time
 
-    @property
-    def id(self) -> str: ...
+    class Multilingual(Protocol):
+        """What choosing a language needs to know of a scenario (a Scenario is one)."""
 
-    @property
-    def language(self) -> str:
-        """The default language."""
-        ...
+        @property
+        def id(self) -> str: ...
 
-    @property
-    def languages(self) -> tuple[str, ...]: ...
+        @property
+        def language(self) -> str:
+            """The default language."""
+            ...
+
+        @property
+        def languages(self) -> tuple[str, ...]: ...
 
 
 def choose_language(scenario: Multilingual, requested: str | None, *, source: str = "--lang") -> Choice:
