@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from collections.abc import Mapping as MappingABC
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
 
 from replykit.errors import ConfigInvalid, InvalidValue, UsageError, did_you_mean
-from replykit.packs.yamlio import Mapping, parse_yaml, read_text
+from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
 
 ENV_CONFIG = "REPLYKIT_CONFIG"
 ENV_PROFILE = "REPLYKIT_PROFILE"
@@ -203,7 +202,7 @@ class Location:
     origin: str  # ENV_CONFIG or "default"
 
 
-def config_location(*, environ: MappingABC[str, str] | None = None) -> Location:
+def config_location(*, environ: Mapping[str, str] | None = None) -> Location:
     """``REPLYKIT_CONFIG`` if set, else config.yaml in the per-user config folder."""
     env = os.environ if environ is None else environ
     if env.get(ENV_CONFIG):
@@ -222,7 +221,7 @@ def _profile(name: str, spec: object, path: Path, line: int) -> Profile:
         raise _fail(path, line, f"profile name '{name}' must hold only letters, digits, - and _")
     if spec == "":
         return Profile(name)
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, LineMapping):
         raise _fail(path, line, f"profile '{name}' must be a mapping of keys such as 'seller_name: Sam'")
     values: dict[str, str] = {}
     for key, raw in spec.items():
@@ -249,7 +248,7 @@ def parse_config(text: str, path: Path) -> Config:
     data = parse_yaml(text, error=lambda msg, line: _fail(path, line, msg))
     if data is None or data == "":
         return Config(path)
-    if not isinstance(data, Mapping):
+    if not isinstance(data, LineMapping):
         raise _fail(path, 1, "expected a mapping with 'profiles:' (and optionally 'default_profile:')")
     for key in data:
         if key not in _TOP_KEYS:
@@ -261,10 +260,10 @@ def parse_config(text: str, path: Path) -> Config:
                 hint="profile keys go under 'profiles:' and a profile name, "
                 "such as 'profiles: {main: {seller_name: Sam}}'",
             )
-    declared = data.get("profiles", Mapping())
+    declared = data.get("profiles", LineMapping())
     if declared == "":
-        declared = Mapping()
-    if not isinstance(declared, Mapping):
+        declared = LineMapping()
+    if not isinstance(declared, LineMapping):
         raise _fail(path, data.line_of("profiles"), "'profiles' must be a mapping of profile names")
     profiles = {name: _profile(name, spec, path, declared.line_of(name)) for name, spec in declared.items()}
     default = data.get("default_profile")
@@ -328,7 +327,7 @@ def unknown_profile(config: Config, name: str, origin: str) -> UsageError:
 
 
 def profile_name(
-    config: Config, *, option: str | None = None, environ: MappingABC[str, str] | None = None
+    config: Config, *, option: str | None = None, environ: Mapping[str, str] | None = None
 ) -> tuple[str, str]:
     """Which profile applies and what chose it: --profile, REPLYKIT_PROFILE, default_profile or the default."""
     env = os.environ if environ is None else environ
@@ -342,7 +341,7 @@ def profile_name(
 
 
 def select_profile(
-    config: Config, *, option: str | None = None, environ: MappingABC[str, str] | None = None
+    config: Config, *, option: str | None = None, environ: Mapping[str, str] | None = None
 ) -> tuple[Profile, str]:
     """The profile that applies, for reading: one named explicitly must exist."""
     name, origin = profile_name(config, option=option, environ=environ)
@@ -351,7 +350,7 @@ def select_profile(
     return config.profile(name), origin
 
 
-def active_profile(*, option: str | None = None, environ: MappingABC[str, str] | None = None) -> Profile:
+def active_profile(*, option: str | None = None, environ: Mapping[str, str] | None = None) -> Profile:
     """Load the config file and return the profile that applies to this run."""
     config = load_config(config_location(environ=environ).path)
     return select_profile(config, option=option, environ=environ)[0]

@@ -7,7 +7,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping as MappingABC
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,7 +156,7 @@ def init_library(*, folder: Path | None = None) -> InitResult:
     return InitResult(root, tuple(created))
 
 
-def _create_folder(target: Path, files: MappingABC[str, str | Path]) -> None:
+def _create_folder(target: Path, files: Mapping[str, str | Path]) -> None:
     """Build the folder beside its final place, then rename it in: no half-made scenario is ever visible."""
     if target.exists():
         raise InputOutputError(
@@ -304,7 +304,7 @@ def edit_target(
     return EditTarget(where, tuple(where / name for name in names), tuple(copied))
 
 
-def editor_command(*, environ: MappingABC[str, str] | None = None) -> list[str]:
+def editor_command(*, environ: Mapping[str, str] | None = None) -> list[str]:
     """$VISUAL, else $EDITOR, split like a shell would; UsageError if neither is set."""
     env = os.environ if environ is None else environ
     for var in ("VISUAL", "EDITOR"):
@@ -322,7 +322,7 @@ def editor_command(*, environ: MappingABC[str, str] | None = None) -> list[str]:
     )
 
 
-def run_editor(files: tuple[Path, ...], *, environ: MappingABC[str, str] | None = None) -> None:
+def run_editor(files: tuple[Path, ...], *, environ: Mapping[str, str] | None = None) -> None:
     """Open the files in the user's editor and wait for it to close."""
     command = editor_command(environ=environ)
     try:
@@ -342,8 +342,8 @@ def run_editor(files: tuple[Path, ...], *, environ: MappingABC[str, str] | None 
 def check_scenario(scenario_id: str, *, library: Library) -> tuple[Scenario | None, list[ReplykitError]]:
     """Load a scenario, compile every language and try it with example values; return all problems."""
     from replykit.packs.fields import resolve_values
-    from replykit.rendering.templates import load_template, make_environment, render
     from replykit.packs.scenario import example_values
+    from replykit.rendering.templates import load_template, make_environment, render
 
     try:
         scenario = library.find(scenario_id)

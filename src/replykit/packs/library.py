@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping as MappingABC
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ class Pack:
 
 
 def configured_packs(
-    *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
+    *, templates_dirs: tuple[Path, ...] = (), environ: Mapping[str, str] | None = None
 ) -> tuple[Pack, ...]:
     """Every pack in precedence order, whether or not its folder exists (for 'replykit paths')."""
     env = os.environ if environ is None else environ
@@ -60,9 +60,7 @@ def configured_packs(
     return tuple(packs)
 
 
-def search_path(
-    *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
-) -> tuple[Pack, ...]:
+def search_path(*, templates_dirs: tuple[Path, ...] = (), environ: Mapping[str, str] | None = None) -> tuple[Pack, ...]:
     """Every pack in precedence order: --templates-dir, REPLYKIT_PATH, the user folder, built-in."""
     packs = configured_packs(templates_dirs=templates_dirs, environ=environ)
     for pack in packs:

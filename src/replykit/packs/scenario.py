@@ -10,7 +10,7 @@ from typing import Any
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
 from replykit.packs.fields import TYPES, Field
 from replykit.packs.languages import parse_tag
-from replykit.packs.yamlio import Mapping, parse_yaml, read_text
+from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
 
 SCENARIO_FILE = "scenario.yaml"
 FIELDS_FILE = "_fields.yaml"
@@ -71,18 +71,18 @@ def _fail(path: Path, line: int | None, message: str, hint: str = "") -> Scenari
     return ScenarioInvalid(message, path=path, line=line, hint=hint)
 
 
-def load_yaml_mapping(path: Path) -> Mapping:
+def load_yaml_mapping(path: Path) -> LineMapping:
     """Read a YAML file that must hold a mapping, with file and line on every error."""
     text = read_text(path, error=lambda msg, line: _fail(path, line, msg))
     data = parse_yaml(text, error=lambda msg, line: _fail(path, line, msg))
     if data is None or data == "":
-        return Mapping()
-    if not isinstance(data, Mapping):
+        return LineMapping()
+    if not isinstance(data, LineMapping):
         raise _fail(path, 1, "expected a mapping of keys (such as 'title: ...') at the top level")
     return data
 
 
-def _check_keys(data: Mapping, allowed: tuple[str, ...], path: Path, what: str) -> None:
+def _check_keys(data: LineMapping, allowed: tuple[str, ...], path: Path, what: str) -> None:
     for key in data:
         if key not in allowed:
             hint = did_you_mean(key, allowed)
@@ -94,7 +94,7 @@ def _check_keys(data: Mapping, allowed: tuple[str, ...], path: Path, what: str) 
             )
 
 
-def _text(data: Mapping, key: str, path: Path, *, required: bool = False) -> str:
+def _text(data: LineMapping, key: str, path: Path, *, required: bool = False) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         raise _fail(path, data.line_of(key), f"'{key}' must be text")
@@ -103,14 +103,14 @@ def _text(data: Mapping, key: str, path: Path, *, required: bool = False) -> str
     return value.strip()
 
 
-def _text_list(data: Mapping, key: str, path: Path) -> tuple[str, ...]:
+def _text_list(data: LineMapping, key: str, path: Path) -> tuple[str, ...]:
     value = data.get(key, [])
     if isinstance(value, str):
         value = [value] if value else []
     if not isinstance(value, list):
         raise _fail(path, data.line_of(key), f"'{key}' must be a list of text")
     for item in value:
-        if isinstance(item, Mapping):
+        if isinstance(item, LineMapping):
             raise _fail(
                 path,
                 item.line,
@@ -122,7 +122,7 @@ def _text_list(data: Mapping, key: str, path: Path) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _bool(data: Mapping, key: str, path: Path) -> bool:
+def _bool(data: LineMapping, key: str, path: Path) -> bool:
     value = data.get(key, "false")
     if value in ("true", "True", "yes"):
         return True
@@ -131,7 +131,7 @@ def _bool(data: Mapping, key: str, path: Path) -> bool:
     raise _fail(path, data.line_of(key), f"'{key}' must be true or false, not {value!r}")
 
 
-def parse_field(name: str, spec: Mapping, path: Path) -> Field:
+def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
     """Build a Field from its (already merged) YAML mapping, validating every key."""
     _check_keys(spec, _FIELD_KEYS, path, f"field '{name}'")
     line = spec.line
@@ -181,7 +181,7 @@ def parse_field(name: str, spec: Mapping, path: Path) -> Field:
 class FieldCatalogue:
     """Field definitions shared by every scenario (``_fields.yaml`` in a pack's root)."""
 
-    specs: dict[str, tuple[Mapping, Path]]
+    specs: dict[str, tuple[LineMapping, Path]]
 
     @property
     def always(self) -> tuple[str, ...]:
@@ -190,21 +190,21 @@ class FieldCatalogue:
 
 def load_catalogue(roots: list[Path]) -> FieldCatalogue:
     """Merge the ``_fields.yaml`` of every pack; a higher-precedence pack's definition wins."""
-    specs: dict[str, tuple[Mapping, Path]] = {}
+    specs: dict[str, tuple[LineMapping, Path]] = {}
     for root in reversed(roots):
         path = root / FIELDS_FILE
         if not path.is_file():
             continue
         data = load_yaml_mapping(path)
         for name, spec in data.items():
-            if not isinstance(spec, Mapping):
+            if not isinstance(spec, LineMapping):
                 raise _fail(path, data.line_of(name), f"field '{name}' must be a mapping of keys")
             specs[name] = (spec, path)
     return FieldCatalogue(specs)
 
 
-def _merge(own: Mapping, common: Mapping) -> Mapping:
-    merged = Mapping()
+def _merge(own: LineMapping, common: LineMapping) -> LineMapping:
+    merged = LineMapping()
     merged.line = own.line or common.line
     for source in (common, own):
         for key, value in source.items():
@@ -219,11 +219,11 @@ def _merge(own: Mapping, common: Mapping) -> Mapping:
     return merged
 
 
-def _fields(data: Mapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field, ...]:
-    declared = data.get("fields", Mapping())
+def _fields(data: LineMapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field, ...]:
+    declared = data.get("fields", LineMapping())
     if declared == "":
-        declared = Mapping()
-    if not isinstance(declared, Mapping):
+        declared = LineMapping()
+    if not isinstance(declared, LineMapping):
         raise _fail(path, data.line_of("fields"), "'fields' must be a mapping of field names")
     result: list[Field] = []
     names = list(declared) + [n for n in catalogue.always if n not in declared]
@@ -233,24 +233,24 @@ def _fields(data: Mapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field
             raise _fail(path, line, f"field name '{name}' must be lower-case letters, digits and _")
         if name in RESERVED_NAMES:
             raise _fail(path, line, f"field name '{name}' is taken by the option --{name.replace('_', '-')}; rename it")
-        own = declared.get(name, Mapping())
+        own = declared.get(name, LineMapping())
         if own == "":
-            own = Mapping()
+            own = LineMapping()
             own.line = line
-        if not isinstance(own, Mapping):
+        if not isinstance(own, LineMapping):
             raise _fail(path, line, f"field '{name}' must be a mapping of keys (or empty to use the shared definition)")
-        common, common_path = catalogue.specs.get(name, (Mapping(), path))
+        common, common_path = catalogue.specs.get(name, (LineMapping(), path))
         if not own and name not in catalogue.specs:
             raise _fail(path, line, f"field '{name}' has no definition here or in {FIELDS_FILE}")
         result.append(parse_field(name, _merge(own, common), path if own else common_path))
     return tuple(result)
 
 
-def _advice(data: Mapping, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    advice = data.get("advice", Mapping())
+def _advice(data: LineMapping, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    advice = data.get("advice", LineMapping())
     if advice == "":
         return ()
-    if not isinstance(advice, Mapping):
+    if not isinstance(advice, LineMapping):
         raise _fail(path, data.line_of("advice"), "'advice' must be a mapping of sections")
     _check_keys(advice, tuple(ADVICE_SECTIONS), path, "advice")
     return tuple((key, _text_list(advice, key, path)) for key in ADVICE_SECTIONS if key in advice)

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 ErrorFactory = Callable[[str, int | None], Exception]
 
 
-class Mapping(dict[str, Any]):
+class LineMapping(dict[str, Any]):
     """A dict that remembers its own line and the line of each key (1-based)."""
 
     line: int = 0
@@ -43,20 +43,16 @@ class _DuplicateKey(Exception):
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Mapping:
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> LineMapping:
         if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "expected a mapping", node.start_mark
-            )
-        result = Mapping()
+            raise yaml.constructor.ConstructorError(None, None, "expected a mapping", node.start_mark)
+        result = LineMapping()
         result.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be plain text", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
             if key in result:
                 raise _DuplicateKey(key, line, result.key_lines[key])
             result[key] = self.construct_object(value_node, deep=True)
