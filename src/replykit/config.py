@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
 
-from replykit.errors import ConfigInvalid, InvalidValue, UsageError, did_you_mean
+from replykit.errors import ConfigInvalid, InputOutputError, InvalidValue, UsageError, did_you_mean
 from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
 
 ENV_CONFIG = "REPLYKIT_CONFIG"
@@ -44,6 +44,9 @@ KEYS: dict[str, str] = {
 }
 # Keys that steer render itself rather than fill a field of the same name.
 NOT_FIELDS = frozenset({"from", "lang"})
+
+# The config file holds a few short lines per store; more is a mistake (or not a config file).
+MAX_CONFIG_FILE_BYTES = 1024 * 1024
 
 _TOP_KEYS = ("default_profile", "profiles")
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+")
@@ -283,10 +286,26 @@ def parse_config(text: str, path: Path) -> Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read the config file; a missing file is an empty config."""
+    """Read the config file; a missing file is an empty config.
+
+    Raises ConfigInvalid (file and line) for a broken file or one over MAX_CONFIG_FILE_BYTES,
+    and InputOutputError for a path that is not a regular file or cannot be read.
+    """
     if not path.exists():
         return Config(path)
-    text = read_text(path, error=lambda msg, line: _fail(path, line, msg))
+
+    def unreadable(message: str, line: int | None) -> InputOutputError:
+        return InputOutputError(
+            f"{path}: {message}", hint="the config file is a regular file; REPLYKIT_CONFIG names it"
+        )
+
+    text = read_text(
+        path,
+        limit=MAX_CONFIG_FILE_BYTES,
+        what="the config file",
+        error=lambda msg, line: _fail(path, line, msg),
+        unreadable=unreadable,
+    )
     return parse_config(text, path)
 
 

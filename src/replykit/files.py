@@ -1,12 +1,123 @@
-"""Writing files so that nothing is lost: whole or not at all, and never over a file unless asked."""
+"""Reading and writing files safely.
+
+Reading: only regular files, and never more than a cap, so that a FIFO, a device or a huge
+file cannot hang replykit or fill its memory. Writing: whole or not at all, and never over a
+file unless asked.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from replykit.errors import InputOutputError, OutputExists
+
+MessageError = Callable[[str], Exception]
+
+# O_NONBLOCK: opening a FIFO must not wait for a writer (the kind is checked right after).
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_CHUNK = 1 << 20
+
+
+def size_text(limit: int) -> str:
+    """A byte count as people read it: 1048576 -> '1 MiB', 1500 -> '1500 bytes'."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
+
+
+def kind_of(mode: int) -> str:
+    """What a file is, from its st_mode, for messages: 'a folder', 'a FIFO (named pipe)', ..."""
+    kinds = (
+        (stat.S_ISREG, "a regular file"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _not_regular(mode: int) -> str:
+    return f"is {kind_of(mode)}, not a regular file"
+
+
+def read_limited(
+    path: Path,
+    limit: int,
+    *,
+    what: str = "a file",
+    label: str = "",
+    too_large: MessageError | None = None,
+    unreadable: MessageError | None = None,
+) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else and anything over ``limit`` bytes.
+
+    The file is opened without blocking, checked with fstat (a folder, FIFO, device or socket
+    is refused before a byte is read) and read up to ``limit`` + 1 bytes, so neither
+    ``/dev/zero`` nor a 1 GB file is read whole. Errors are built by ``unreadable(message)``
+    (not a regular file, or the OS refused) and ``too_large(message)`` (over ``limit``, naming
+    it and ``what`` the limit is for); both default to InputOutputError("LABEL: message"),
+    LABEL being ``label`` or the path.
+    """
+    label = label or str(path)
+
+    def default(message: str) -> Exception:
+        return InputOutputError(f"{label}: {message}")
+
+    cannot_read = unreadable or default
+    over = too_large or default
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        # A socket cannot be opened at all, and Windows cannot open a folder: name what it is.
+        message = _not_regular(mode) if not stat.S_ISREG(mode) else (exc.strerror or str(exc))
+        raise cannot_read(message) from None
+    try:
+        mode, data = _read_regular(fd, limit)
+    except OSError as exc:
+        raise cannot_read(exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        raise cannot_read(_not_regular(mode))
+    if data is None:
+        raise over(f"larger than {size_text(limit)}, the most replykit reads from {what}")
+    return data
+
+
+def _read_regular(fd: int, limit: int) -> tuple[int, bytes | None]:
+    """The file's mode and, for a regular file, its bytes; None when it holds more than ``limit``."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        return info.st_mode, b""
+    if info.st_size > limit:
+        return info.st_mode, None
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = os.read(fd, min(limit + 1 - total, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    # st_size can be 0 or stale (/proc files, a file still growing): the count read decides.
+    return info.st_mode, b"".join(chunks) if total <= limit else None
 
 
 def write_atomic(

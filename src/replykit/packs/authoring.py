@@ -20,6 +20,7 @@ from replykit.errors import (
     did_you_mean,
 )
 from replykit.packs.library import Library, Pack, user_dir
+from replykit.packs.packfiles import read_pack_bytes, read_pack_text
 from replykit.packs.scenario import SCENARIO_FILE, SCENARIO_ID, TEMPLATE_SUFFIX, Scenario
 
 README = "README.md"
@@ -163,17 +164,18 @@ def _create_folder(target: Path, files: Mapping[str, str | Path]) -> None:
             f"scenario '{target.name}' already exists: {target}",
             hint=f"edit it with 'replykit edit {target.name}', or choose another id",
         )
+    contents = {
+        name: read_pack_bytes(content) if isinstance(content, Path) else content.encode("utf-8")
+        for name, content in files.items()
+    }
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".new-{target.name}-"))
     except OSError as exc:
         raise InputOutputError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
     try:
-        for name, content in files.items():
-            if isinstance(content, Path):
-                shutil.copyfile(content, staging / name)
-            else:
-                (staging / name).write_text(content, encoding="utf-8")
+        for name, data in contents.items():
+            (staging / name).write_bytes(data)
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -299,7 +301,7 @@ def edit_target(
             where.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputOutputError(f"{where}: cannot create: {exc.strerror or exc}") from None
-        if _write_new(target, source.read_text(encoding="utf-8")):
+        if _write_new(target, read_pack_text(source)):
             copied.append((target, source))
     return EditTarget(where, tuple(where / name for name in names), tuple(copied))
 

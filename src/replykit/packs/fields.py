@@ -10,8 +10,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from replykit.errors import InputOutputError, InvalidValue, MissingFields, UsageError, did_you_mean
-from replykit.packs.yamlio import parse_data
+from replykit.errors import InvalidValue, MissingFields, UsageError, did_you_mean
+from replykit.packs.yamlio import decode, parse_data
+
+# A --data file holds one reply's values; 16 MiB is far past any real one.
+MAX_DATA_FILE_BYTES = 16 * 1024 * 1024
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -196,23 +199,36 @@ def parse_assignments(assignments: list[str], fields: tuple[Field, ...]) -> dict
 
 
 def read_data(source: str, *, stdin: TextIO) -> dict[str, Any]:
-    """Read field values from a YAML or JSON file, or from stdin when ``source`` is '-'."""
+    """Read field values from a YAML or JSON file, or from stdin when ``source`` is '-'.
+
+    At most MAX_DATA_FILE_BYTES are read, from a file or stdin. A broken or too large file is
+    InvalidValue; a path that is not a regular file or cannot be read is InputOutputError.
+    """
+    from replykit.files import read_limited, size_text
+
     name = "<stdin>" if source == "-" else source
 
     def error(message: str, line: int | None) -> InvalidValue:
         where = f"{name}:{line}" if line else name
         return InvalidValue(f"--data {where}: {message}")
 
+    too_large = f"larger than {size_text(MAX_DATA_FILE_BYTES)}, the most replykit reads from a --data file"
     if source == "-":
-        text = stdin.read()
+        # A pipe or terminal: read one byte past the cap, never the whole of an endless stream.
+        buffer = getattr(stdin, "buffer", None)
+        raw: bytes | str = (buffer or stdin).read(MAX_DATA_FILE_BYTES + 1)
+        if len(raw) > MAX_DATA_FILE_BYTES:
+            raise error(too_large, None)
+        text = decode(raw, error=error) if isinstance(raw, bytes) else raw
     else:
-        path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", None) from None
-        except OSError as exc:
-            raise InputOutputError(f"--data {name}: {exc.strerror or exc}") from None
+        data = read_limited(
+            Path(source),
+            MAX_DATA_FILE_BYTES,
+            what="a --data file",
+            label=f"--data {name}",
+            too_large=lambda message: error(message, None),
+        )
+        text = decode(data, error=error)
     data = parse_data(text, name=name, error=error)
     if data is None or data == "":
         return {}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.packs.languages import parse_tag
+from replykit.packs.packfiles import check_pack_file
 from replykit.packs.scenario import (
     SCENARIO_FILE,
     TEMPLATE_SUFFIX,
@@ -109,7 +110,7 @@ class Library:
             if not pack.path.is_dir():
                 continue
             for child in sorted(pack.path.iterdir()):
-                if _is_scenario_dir(child) and (child / SCENARIO_FILE).is_file():
+                if _is_scenario_dir(child) and (child / SCENARIO_FILE).exists():
                     found.setdefault(child.name, []).append(pack)
         return {sid: Entry(sid, packs[0], tuple(packs[1:])) for sid, packs in sorted(found.items())}
 
@@ -125,6 +126,7 @@ class Library:
                 continue
             found: dict[str, Path] = {}
             for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
+                check_pack_file(path)
                 stem = path.name[: -len(TEMPLATE_SUFFIX)]
                 tag = parse_tag(stem)
                 if tag is None or "." in stem:
@@ -148,7 +150,7 @@ class Library:
         """Load the winning definition of one scenario, or say which ids are close."""
         for pack in self.packs:
             path = pack.path / scenario_id / SCENARIO_FILE
-            if "/" not in scenario_id and os.sep not in scenario_id and path.is_file():
+            if "/" not in scenario_id and os.sep not in scenario_id and path.exists():
                 return load_scenario(
                     scenario_id, path, catalogue=self.catalogue, templates=self._templates(scenario_id)
                 )

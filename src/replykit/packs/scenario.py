@@ -10,7 +10,8 @@ from typing import Any
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
 from replykit.packs.fields import TYPES, Field
 from replykit.packs.languages import parse_tag
-from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
+from replykit.packs.packfiles import read_pack_text
+from replykit.packs.yamlio import LineMapping, parse_yaml
 
 SCENARIO_FILE = "scenario.yaml"
 FIELDS_FILE = "_fields.yaml"
@@ -73,7 +74,7 @@ def _fail(path: Path, line: int | None, message: str, hint: str = "") -> Scenari
 
 def load_yaml_mapping(path: Path) -> LineMapping:
     """Read a YAML file that must hold a mapping, with file and line on every error."""
-    text = read_text(path, error=lambda msg, line: _fail(path, line, msg))
+    text = read_pack_text(path)
     data = parse_yaml(text, error=lambda msg, line: _fail(path, line, msg))
     if data is None or data == "":
         return LineMapping()
@@ -193,7 +194,7 @@ def load_catalogue(roots: list[Path]) -> FieldCatalogue:
     specs: dict[str, tuple[LineMapping, Path]] = {}
     for root in reversed(roots):
         path = root / FIELDS_FILE
-        if not path.is_file():
+        if not path.exists():
             continue
         data = load_yaml_mapping(path)
         for name, spec in data.items():

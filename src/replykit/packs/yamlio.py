@@ -118,11 +118,28 @@ def parse_data(text: str, *, name: str, error: ErrorFactory) -> Any:
     return parse_yaml(text, error=error)
 
 
-def read_text(path: Path, *, error: ErrorFactory) -> str:
-    """Read a UTF-8 text file, turning OS and decoding errors into ``error``."""
+def decode(data: bytes, *, error: ErrorFactory) -> str:
+    """UTF-8 bytes as text; anything else is ``error(message, None)``."""
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", None) from None
-    except OSError as exc:
-        raise error(exc.strerror or str(exc), None) from None
+
+
+def read_text(path: Path, *, limit: int, what: str, error: ErrorFactory, unreadable: ErrorFactory | None = None) -> str:
+    """Read a UTF-8 text file of at most ``limit`` bytes (see files.read_limited).
+
+    A file over the limit, or not UTF-8, is ``error(message, None)``; one that is not a
+    regular file or cannot be read is ``unreadable(message, None)``, else ``error`` too.
+    """
+    from replykit.files import read_limited
+
+    cannot_read = unreadable or error
+    data = read_limited(
+        path,
+        limit,
+        what=what,
+        too_large=lambda message: error(message, None),
+        unreadable=lambda message: cannot_read(message, None),
+    )
+    return decode(data, error=error)
