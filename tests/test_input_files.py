@@ -99,9 +99,11 @@ def test_read_limited_messages_name_the_cap_and_keep_the_os_reason(tmp_path: Pat
 
 
 # Pack files: every one of them, whatever is wrong with it, is a ScenarioInvalid naming it.
+# (A link to /dev/zero is refused first because it leads outside the pack.)
+PACK_SPECIAL = [(kind, "leads outside its pack" if kind == "dev-zero" else message) for kind, message in SPECIAL]
 PACK_CASES = [
-    *[(f"demo/{name}", kind, message) for name in ("scenario.yaml", "en.j2") for kind, message in SPECIAL],
-    *[("_fields.yaml", kind, message) for kind, message in SPECIAL if kind != "socket"],
+    *[(f"demo/{name}", kind, message) for name in ("scenario.yaml", "en.j2") for kind, message in PACK_SPECIAL],
+    *[("_fields.yaml", kind, message) for kind, message in PACK_SPECIAL if kind != "socket"],
     ("demo/scenario.yaml", f"sparse-{97 * 1024 * 1024}", "larger than 1 MiB, the most replykit reads from a pack file"),
     ("demo/en.j2", f"sparse-{40 * 1024 * 1024}", "larger than 1 MiB, the most replykit reads from a pack file"),
     ("_fields.yaml", f"sparse-{MAX_PACK_FILE_BYTES + 1}", "larger than 1 MiB"),

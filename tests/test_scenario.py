@@ -51,12 +51,32 @@ BROKEN = [
     ("title: [unclosed\n", 2, "invalid YAML"),
     ("title: a\ntitle: b\n", 2, "duplicate key 'title' (first defined on line 1)"),
     ("title: a\nsumary: b\n", 2, "unknown key 'sumary' in scenario; did you mean summary?"),
-    ("title: a\nsummary: b\nfields:\n  name:\n    hepl: x\n    required: true\n", 5, "unknown key 'hepl' in field 'name'"),
-    ("title: a\nsummary: b\nfields:\n  x:\n    help: h\n", 5, "field 'x' needs either 'required: true' or a 'default:'"),
+    (
+        "title: a\nsummary: b\nfields:\n  name:\n    hepl: x\n    required: true\n",
+        5,
+        "unknown key 'hepl' in field 'name'",
+    ),
+    (
+        "title: a\nsummary: b\nfields:\n  x:\n    help: h\n",
+        5,
+        "field 'x' needs either 'required: true' or a 'default:'",
+    ),
     ("title: a\nsummary: b\nfields:\n  x:\n    type: money\n    default: ''\n", 5, "unknown type 'money'"),
-    ("title: a\nsummary: b\nfields:\n  x:\n    type: integer\n    default: lots\n", 6, "default 'lots': expected a whole number"),
-    ("title: a\nsummary: b\nfields:\n  x:\n    choices: [a, b]\n    default: c\n", 6, "default 'c': expected one of: a, b"),
-    ("title: a\nsummary: b\nfields:\n  format:\n    default: ''\n", 4, "field name 'format' is taken by the option --format"),
+    (
+        "title: a\nsummary: b\nfields:\n  x:\n    type: integer\n    default: lots\n",
+        6,
+        "default 'lots': expected a whole number",
+    ),
+    (
+        "title: a\nsummary: b\nfields:\n  x:\n    choices: [a, b]\n    default: c\n",
+        6,
+        "default 'c': expected one of: a, b",
+    ),
+    (
+        "title: a\nsummary: b\nfields:\n  format:\n    default: ''\n",
+        4,
+        "field name 'format' is taken by the option --format",
+    ),
     ("title: a\nsummary: b\nfields:\n  Order:\n    default: ''\n", 4, "field name 'Order' must be lower-case"),
     ("title: a\nsummary: b\nfields:\n  x:\n    required: maybe\n", 5, "'required' must be true or false"),
     ("title: a\nsummary: b\nadvice:\n  check:\n    - Look: closely\n", 5, "an item of 'check' reads as a mapping"),
@@ -68,7 +88,9 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "message"), BROKEN, ids=[m.split(" ")[0] + str(i) for i, (_, _, m) in enumerate(BROKEN)])
+@pytest.mark.parametrize(
+    ("text", "line", "message"), BROKEN, ids=[m.split(" ")[0] + str(i) for i, (_, _, m) in enumerate(BROKEN)]
+)
 def test_broken_scenario_files_name_file_and_line(make_pack: MakePack, text: str, line: int, message: str) -> None:
     pack = make_pack({"bad/scenario.yaml": text, "bad/en.j2": "Subject: x\n\nx\n"})
     with pytest.raises(ScenarioInvalid) as caught:
@@ -92,7 +114,7 @@ def test_unknown_scenario_suggests_the_closest_ids() -> None:
 
 def test_path_like_ids_are_not_looked_up(make_pack: MakePack) -> None:
     pack = make_pack({"hello/scenario.yaml": GOOD, "hello/en.j2": "Subject: Hi\n\nHi\n"})
-    with pytest.raises(ScenarioNotFound):
+    with pytest.raises(UsageError, match="is not a valid scenario id"):
         library(pack / "..").find(f"{pack.name}/hello")
 
 

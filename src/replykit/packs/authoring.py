@@ -21,7 +21,7 @@ from replykit.errors import (
 )
 from replykit.packs.library import Library, Pack, user_dir
 from replykit.packs.packfiles import read_pack_bytes, read_pack_text
-from replykit.packs.scenario import SCENARIO_FILE, SCENARIO_ID, TEMPLATE_SUFFIX, Scenario
+from replykit.packs.scenario import SCENARIO_FILE, TEMPLATE_SUFFIX, Scenario, check_id
 
 README = "README.md"
 EXAMPLE_ID = "example"
@@ -111,16 +111,6 @@ and we are sorry it took longer than it should have.
 """
 
 
-def check_id(scenario_id: str) -> str:
-    """Return a valid scenario id, or say why it is not one."""
-    if not SCENARIO_ID.fullmatch(scenario_id):
-        raise UsageError(
-            f"{scenario_id!r} is not a valid scenario id",
-            hint="use lower-case letters, digits, - and _, starting with a letter or digit (such as wrong-size)",
-        )
-    return scenario_id
-
-
 @dataclass(frozen=True)
 class InitResult:
     """What ``init`` found or made."""
@@ -164,8 +154,9 @@ def _create_folder(target: Path, files: Mapping[str, str | Path]) -> None:
             f"scenario '{target.name}' already exists: {target}",
             hint=f"edit it with 'replykit edit {target.name}', or choose another id",
         )
+    # A scenario's files sit at ROOT/ID/NAME: each is read as a file of its own pack, ROOT.
     contents = {
-        name: read_pack_bytes(content) if isinstance(content, Path) else content.encode("utf-8")
+        name: read_pack_bytes(content, root=content.parents[1]) if isinstance(content, Path) else content.encode()
         for name, content in files.items()
     }
     try:
@@ -301,7 +292,7 @@ def edit_target(
             where.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputOutputError(f"{where}: cannot create: {exc.strerror or exc}") from None
-        if _write_new(target, read_pack_text(source)):
+        if _write_new(target, read_pack_text(source, root=source.parents[1])):
             copied.append((target, source))
     return EditTarget(where, tuple(where / name for name in names), tuple(copied))
 

@@ -1,7 +1,13 @@
-"""Reading a pack's files: regular files only, each at most MAX_PACK_FILE_BYTES.
+"""Reading a pack's files: inside the pack, regular files only, each at most MAX_PACK_FILE_BYTES.
 
 A pack is a folder someone else may have written. Whatever it holds, reading it must not
-hang (a FIFO), never end (``/dev/zero``) or fill memory (a 97 MB scenario.yaml).
+reach outside it (a symlink to /etc/passwd, a symlinked scenario folder), hang (a FIFO),
+never end (``/dev/zero``) or fill memory (a 97 MB scenario.yaml).
+
+The rule: every file read for a pack resolves, symlinks and all, to a path under the real
+path of the pack's root, and is a regular file. The root itself may be a symlink: it is
+the folder the user chose (``--templates-dir``, REPLYKIT_PATH), so it is resolved first.
+Symlinks inside the pack that lead to another place inside it are fine.
 """
 
 from __future__ import annotations
@@ -24,26 +30,51 @@ def _fail(path: Path, message: str, hint: str = "") -> ScenarioInvalid:
     return ScenarioInvalid(message, path=path, hint=hint)
 
 
-def check_pack_file(path: Path) -> None:
-    """Refuse (ScenarioInvalid) a pack file that is not a regular file or is over MAX_PACK_FILE_BYTES.
+def resolve_in_pack(path: Path, root: Path) -> Path:
+    """``path`` with every symlink resolved, if that stays inside the pack ``root``.
 
-    For files found now and read later by name (a scenario's language templates).
+    Raises ScenarioInvalid naming ``path`` and where it leads when it leaves the pack.
     """
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
     try:
-        info = os.stat(path)
+        inside = os.path.commonpath([real_root, real]) == real_root
+    except ValueError:  # another drive, on Windows
+        inside = False
+    if not inside:
+        raise _fail(
+            path,
+            f"leads outside its pack {root} (to {real})",
+            hint="a pack's files, folders and symlinks must stay inside the pack's folder",
+        )
+    return Path(real)
+
+
+def check_pack_file(path: Path, *, root: Path) -> None:
+    """Refuse (ScenarioInvalid) a file of the pack ``root`` that leads outside it, is not a regular
+    file or is over MAX_PACK_FILE_BYTES. For files found now and read later (language templates).
+    """
+    real = resolve_in_pack(path, root)
+    try:
+        info = os.stat(real)
     except OSError as exc:
         raise _fail(path, exc.strerror or str(exc)) from None
     if not stat.S_ISREG(info.st_mode):
         raise _fail(path, f"is {kind_of(info.st_mode)}, not a regular file")
     if info.st_size > MAX_PACK_FILE_BYTES:
-        raise _fail(path, f"larger than {size_text(MAX_PACK_FILE_BYTES)}, the most replykit reads from {_WHAT}",
-                    hint=_SIZE_HINT)  # fmt: skip
+        raise _fail(
+            path, f"larger than {size_text(MAX_PACK_FILE_BYTES)}, the most replykit reads from {_WHAT}", _SIZE_HINT
+        )
 
 
-def read_pack_bytes(path: Path) -> bytes:
-    """The bytes of a pack file; ScenarioInvalid naming the file if it is not regular, unreadable or too large."""
+def read_pack_bytes(path: Path, *, root: Path) -> bytes:
+    """The bytes of a file of the pack ``root``.
+
+    Raises ScenarioInvalid naming ``path`` if it leads outside the pack, is not a regular
+    file, cannot be read or is over MAX_PACK_FILE_BYTES.
+    """
     return read_limited(
-        path,
+        resolve_in_pack(path, root),
         MAX_PACK_FILE_BYTES,
         what=_WHAT,
         too_large=lambda message: _fail(path, message, hint=_SIZE_HINT),
@@ -51,8 +82,8 @@ def read_pack_bytes(path: Path) -> bytes:
     )
 
 
-def read_pack_text(path: Path) -> str:
-    """The UTF-8 text of a pack file (see read_pack_bytes); ScenarioInvalid if it is not UTF-8."""
+def read_pack_text(path: Path, *, root: Path) -> str:
+    """The UTF-8 text of a file of the pack ``root`` (see read_pack_bytes); ScenarioInvalid if not UTF-8."""
     from replykit.packs.yamlio import decode
 
-    return decode(read_pack_bytes(path), error=lambda message, line: _fail(path, message))
+    return decode(read_pack_bytes(path, root=root), error=lambda message, line: _fail(path, message))

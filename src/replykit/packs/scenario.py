@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
+from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.packs.fields import TYPES, Field
 from replykit.packs.languages import parse_tag
 from replykit.packs.packfiles import read_pack_text
@@ -18,7 +18,10 @@ FIELDS_FILE = "_fields.yaml"
 TEMPLATE_SUFFIX = ".j2"
 
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
-SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# A scenario id is a folder name: nothing that could leave the pack ('..', '/'), hide ('.', '_')
+# or pass a file system's limit on name length (255 bytes) once 'replykit new' adds its suffixes.
+MAX_ID_CHARS = 64
+SCENARIO_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ID_CHARS - 1}}}")
 
 # Names taken by render's own options; a field with one of them could not be set.
 RESERVED_NAMES = frozenset(
@@ -68,13 +71,32 @@ class Scenario:
         return templates[lang]
 
 
+ID_HINT = (
+    f"use lower-case letters, digits, - and _, starting with a letter or digit, at most {MAX_ID_CHARS} characters"
+    " (such as wrong-size)"
+)
+
+
+def is_scenario_id(text: str) -> bool:
+    """True if ``text`` is a valid scenario id (SCENARIO_ID): safe to use as a folder name in a pack."""
+    return SCENARIO_ID.fullmatch(text) is not None
+
+
+def check_id(scenario_id: str) -> str:
+    """Return ``scenario_id`` if valid, else raise UsageError; call it before an id becomes a path."""
+    if not is_scenario_id(scenario_id):
+        shown = scenario_id if len(scenario_id) <= 80 else scenario_id[:80] + "..."
+        raise UsageError(f"{shown!r} is not a valid scenario id", hint=ID_HINT)
+    return scenario_id
+
+
 def _fail(path: Path, line: int | None, message: str, hint: str = "") -> ScenarioInvalid:
     return ScenarioInvalid(message, path=path, line=line, hint=hint)
 
 
-def load_yaml_mapping(path: Path) -> LineMapping:
-    """Read a YAML file that must hold a mapping, with file and line on every error."""
-    text = read_pack_text(path)
+def load_yaml_mapping(path: Path, *, root: Path) -> LineMapping:
+    """Read a YAML file of the pack ``root`` that must hold a mapping, with file and line on every error."""
+    text = read_pack_text(path, root=root)
     data = parse_yaml(text, error=lambda msg, line: _fail(path, line, msg))
     if data is None or data == "":
         return LineMapping()
@@ -196,7 +218,7 @@ def load_catalogue(roots: list[Path]) -> FieldCatalogue:
         path = root / FIELDS_FILE
         if not path.exists():
             continue
-        data = load_yaml_mapping(path)
+        data = load_yaml_mapping(path, root=root)
         for name, spec in data.items():
             if not isinstance(spec, LineMapping):
                 raise _fail(path, data.line_of(name), f"field '{name}' must be a mapping of keys")
@@ -261,11 +283,12 @@ def load_scenario(
     scenario_id: str,
     path: Path,
     *,
+    root: Path,
     catalogue: FieldCatalogue,
     templates: tuple[tuple[str, Path], ...],
 ) -> Scenario:
-    """Load and validate one ``scenario.yaml``."""
-    data = load_yaml_mapping(path)
+    """Load and validate one ``scenario.yaml`` of the pack ``root``."""
+    data = load_yaml_mapping(path, root=root)
     _check_keys(data, _SCENARIO_KEYS, path, "scenario")
     written = _text(data, "language", path) or "en"
     language = parse_tag(written)
