@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
-from replykit.packs.fields import TYPES, Field
+from replykit.packs.fields import TYPES, Field, join_list
 from replykit.packs.languages import parse_tag
 from replykit.packs.packfiles import read_pack_text
 from replykit.packs.yamlio import LineMapping, parse_yaml
@@ -178,8 +178,12 @@ def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
             hint="use 'default: \"\"' for an optional field that templates test with {% if %}",
         )
     example = spec.get("example")
-    if example is not None and not isinstance(example, str):
-        example = ", ".join(str(v) for v in example) if isinstance(example, list) else None
+    if isinstance(example, list):
+        if not all(isinstance(item, str) for item in example):
+            raise _fail(path, spec.line_of("example"), f"field '{name}': every item of 'example' must be text")
+        example = join_list(example)
+    elif example is not None and not isinstance(example, str):
+        raise _fail(path, spec.line_of("example"), f"field '{name}': 'example' must be text or a list of text")
     result = Field(
         name=name,
         help=_text(spec, "help", path),
