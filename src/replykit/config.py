@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
@@ -325,10 +327,72 @@ def dump_config(config: Config) -> str:
 
 
 def save_config(config: Config) -> None:
-    """Write the config file atomically."""
+    """Write the config file atomically (see update_config to change it safely)."""
     from replykit.files import write_atomic
 
     write_atomic(config.path, dump_config(config), replace=True, make_folder=True)
+
+
+def update_config(path: Path, change: Callable[[Config], Config]) -> tuple[Config, Config]:
+    """Load the config file, apply ``change`` and save the result, holding the file's lock throughout.
+
+    Two replykit processes changing the file at once (twenty ``config set`` in a script)
+    then both keep their change: the second one loads what the first one saved. Returns
+    (before, after); the file is written only if they differ. Raises what ``change``,
+    load_config and save_config raise, and InputOutputError if the lock cannot be taken.
+    """
+    fd = _lock(path)
+    try:
+        before = load_config(path)
+        after = change(before)
+        if after != before:
+            save_config(after)
+    finally:
+        os.close(fd)  # which releases the lock
+    return before, after
+
+
+def _lock(path: Path) -> int:
+    """Take an exclusive lock on ``.NAME.lock`` beside the config file, waiting for it if need be.
+
+    The config file itself cannot carry the lock: saving replaces it with a new file. The
+    lock file is opened without following a symlink and never truncated, so a symlink
+    planted in its place cannot make replykit write anywhere else.
+    """
+    from replykit.files import kind_of, make_private_folder
+
+    make_private_folder(path.parent)
+    lock = path.with_name(f".{path.name}.lock")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock, flags, 0o600)
+    except OSError as exc:
+        raise InputOutputError(f"{lock}: cannot lock the config file: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputOutputError(f"{lock}: is {kind_of(mode)}, not a regular file", hint="remove it")
+        _lock_exclusive(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _lock_exclusive(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        while True:  # LK_LOCK gives up after 10 seconds; wait as long as flock would
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def unknown_profile(config: Config, name: str, origin: str) -> UsageError:

@@ -120,6 +120,27 @@ def _read_regular(fd: int, limit: int) -> tuple[int, bytes | None]:
     return info.st_mode, b"".join(chunks) if total <= limit else None
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode 0700 (only the user can enter them).
+
+    Folders that exist are left as they are. Raises InputOutputError naming the folder that
+    could not be made.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not os.path.isdir(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise InputOutputError(f"{path}: cannot create the folder: a file has that name") from None
+        except OSError as exc:
+            raise InputOutputError(f"{path}: cannot create the folder: {exc.strerror or exc}") from None
+
+
 def write_atomic(
     path: Path, text: str, *, replace: bool, make_folder: bool = False, label: str = "", exists_hint: str = ""
 ) -> None:
