@@ -293,13 +293,18 @@ def load_config(path: Path) -> Config:
     Raises ConfigInvalid (file and line) for a broken file or one over MAX_CONFIG_FILE_BYTES,
     and InputOutputError for a path that is not a regular file or cannot be read.
     """
-    if not path.exists():
-        return Config(path)
 
     def unreadable(message: str, line: int | None) -> InputOutputError:
         return InputOutputError(
             f"{path}: {message}", hint="the config file is a regular file; REPLYKIT_CONFIG names it"
         )
+
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return Config(path)
+    except OSError as exc:  # a name too long, a file where a folder should be
+        raise unreadable(exc.strerror or str(exc), None) from None
 
     text = read_text(
         path,

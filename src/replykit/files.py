@@ -7,6 +7,7 @@ file unless asked.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -148,8 +149,11 @@ def write_atomic(
 
     A reader, or a crash, sees the old file or the new one, never half of one. Without
     ``replace`` an existing file is left alone and OutputExists is raised, even when another
-    process creates the file meanwhile. ``make_folder`` creates missing parent folders.
-    Messages start with ``label`` (the path by default); any failure is an InputOutputError.
+    process creates the file meanwhile. ``replace`` replaces only a regular file (or a
+    symlink to one): a folder, device, FIFO or socket is refused, whoever runs replykit, so
+    ``-o /dev/null --force`` run as root cannot turn the device into a file. ``make_folder``
+    creates missing parent folders, private to the user (0700). Messages start with
+    ``label`` (the path by default); any failure is an InputOutputError.
     """
     label = label or str(path)
     folder = path.parent
@@ -157,14 +161,11 @@ def write_atomic(
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InputOutputError(f"{label}: not valid text ({exc.reason})") from None
-    if path.is_dir():
-        raise InputOutputError(f"{label}: is a folder", hint="give a file name")
-    if not replace and path.exists():
-        raise OutputExists(f"{label}: the file exists", hint=exists_hint)
+    _check_target(path, label=label, replace=replace, exists_hint=exists_hint)
+    if make_folder:
+        make_private_folder(folder)
     try:
-        if make_folder:
-            folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
     except OSError as exc:
         raise InputOutputError(f"{label}: cannot write in {folder}: {exc.strerror or exc}") from None
     try:
@@ -175,17 +176,40 @@ def write_atomic(
                 os.fsync(handle.fileno())
             _set_mode(temp, path)
             if replace:
+                _check_target(path, label=label, replace=True)  # again: it may have changed meanwhile
                 os.replace(temp, path)
             else:
                 _link_new(temp, path, label=label, exists_hint=exists_hint)
         except OSError as exc:
-            if isinstance(exc, OutputExists):
+            if isinstance(exc, InputOutputError):
                 raise
             raise InputOutputError(f"{label}: cannot write: {exc.strerror or exc}") from None
         _sync_folder(folder)
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
+
+
+def _check_target(path: Path, *, label: str, replace: bool, exists_hint: str = "") -> None:
+    """Refuse a target that is not a regular file, whatever ``replace`` says, and without it any file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return  # nothing there yet (or a dangling symlink, which is replaced like a file)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputOutputError(
+                f"{label}: the name is too long for the file system ({len(path.name)} characters)",
+                hint="choose a shorter file name",
+            ) from None
+        return  # a problem of the folder (not a folder, no access): writing in it reports it
+    if not stat.S_ISREG(mode):
+        raise InputOutputError(
+            f"{label}: is {kind_of(mode)}, not a regular file; replykit replaces only regular files",
+            hint="give the name of a regular file, or of one that does not exist yet",
+        )
+    if not replace:
+        raise OutputExists(f"{label}: the file exists", hint=exists_hint)
 
 
 def _link_new(temp: str, path: Path, *, label: str, exists_hint: str) -> None:

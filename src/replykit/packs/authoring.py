@@ -19,6 +19,7 @@ from replykit.errors import (
     UsageError,
     did_you_mean,
 )
+from replykit.files import make_private_folder
 from replykit.packs.library import Library, Pack, user_dir
 from replykit.packs.packfiles import read_pack_bytes, read_pack_text
 from replykit.packs.scenario import SCENARIO_FILE, TEMPLATE_SUFFIX, Scenario, check_id
@@ -133,10 +134,7 @@ def _write_new(path: Path, text: str) -> bool:
 def init_library(*, folder: Path | None = None) -> InitResult:
     """Create the user library with a README and an example scenario; never overwrite a file."""
     root = folder or user_dir()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputOutputError(f"{root}: cannot create: {exc.strerror or exc}") from None
+    make_private_folder(root)
     created: list[Path] = []
     if _write_new(root / README, _README_TEXT):
         created.append(root / README)
@@ -159,8 +157,9 @@ def _create_folder(target: Path, files: Mapping[str, str | Path]) -> None:
         name: read_pack_bytes(content, root=content.parents[1]) if isinstance(content, Path) else content.encode()
         for name, content in files.items()
     }
+    make_private_folder(target.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # mkdtemp makes the folder private (0700), and the rename keeps that.
         staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".new-{target.name}-"))
     except OSError as exc:
         raise InputOutputError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
@@ -288,10 +287,7 @@ def edit_target(
         if target.exists():
             continue
         source = scenario.path if name == SCENARIO_FILE else start_from
-        try:
-            where.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputOutputError(f"{where}: cannot create: {exc.strerror or exc}") from None
+        make_private_folder(where)
         if _write_new(target, read_pack_text(source, root=source.parents[1])):
             copied.append((target, source))
     return EditTarget(where, tuple(where / name for name in names), tuple(copied))

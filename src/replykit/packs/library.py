@@ -68,7 +68,8 @@ def search_path(*, templates_dirs: tuple[Path, ...] = (), environ: Mapping[str, 
     """Every pack in precedence order: --templates-dir, REPLYKIT_PATH, the user folder, built-in."""
     packs = configured_packs(templates_dirs=templates_dirs, environ=environ)
     for pack in packs:
-        if pack.origin in ("--templates-dir", ENV_PATH) and not pack.path.is_dir():
+        # os.path.isdir, unlike Path.is_dir, says False for a name too long rather than raise.
+        if pack.origin in ("--templates-dir", ENV_PATH) and not os.path.isdir(pack.path):
             raise UsageError(
                 f"{pack.origin} {pack.path}: no such folder",
                 hint="create it, or correct the path",
