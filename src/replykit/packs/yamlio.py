@@ -73,7 +73,8 @@ def _check_text(text: str, line: int | None) -> str:
 
 
 def _line(event: yaml.Event) -> int:
-    return int(event.start_mark.line) + 1
+    mark = event.start_mark  # every event the parser makes has one
+    return int(mark.line) + 1 if mark is not None else 0
 
 
 def _check_event(event: yaml.Event) -> None:
