@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -280,3 +281,53 @@ def test_precedence_for_a_real_scenario(
     scenario = Library(search_path()).find("missing-items")
     values = resolve_values(scenario.fields, cli={"name": "Alice", **cli}, data=data, profile=profile)
     assert values["seller_name"] == expected
+
+
+def test_update_config_writes_only_a_change_and_returns_both(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "config.yaml"
+    before, after = cfg.update_config(path, lambda c: cfg.set_value(c, "main", "seller_name", "Sam"))
+    assert (before.profiles, after.profile("main").values) == ({}, {"seller_name": "Sam"})
+    assert cfg.load_config(path).profile("main").values == {"seller_name": "Sam"}
+    written = path.stat().st_mtime_ns
+    same, unchanged = cfg.update_config(path, lambda c: c)
+    assert same is unchanged and path.stat().st_mtime_ns == written
+    assert oct((tmp_path / "new").stat().st_mode & 0o777) == "0o700"
+
+
+def test_the_lock_file_is_never_followed_through_a_symlink(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / ".config.yaml.lock").symlink_to(victim)
+    with pytest.raises(errors.InputOutputError, match="cannot lock the config file"):
+        cfg.update_config(tmp_path / "config.yaml", lambda c: cfg.set_value(c, "main", "seller_name", "Sam"))
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("command", ["set", "default"], ids=["set-profiles", "set-then-default"])
+def test_twenty_processes_at_once_lose_no_change(replykit_bin: str, tmp_path: Path, command: str) -> None:
+    config = tmp_path / "config.yaml"
+    env = {**os.environ, "REPLYKIT_CONFIG": str(config)}
+    names = [f"store-{i:02d}" for i in range(20)]
+    processes = [
+        subprocess.Popen(
+            [replykit_bin, "config", "set", "--profile", name, "seller_name", name],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for name in names
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in processes]
+    assert [code for code, _ in results] == [0] * 20, results
+    if command == "default":
+        defaults = [
+            subprocess.Popen([replykit_bin, "config", "default", name], env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for name in names
+        ]  # fmt: skip
+        assert [p.wait(timeout=120) for p in defaults] == [0] * 20
+    loaded = cfg.load_config(config)
+    assert sorted(loaded.profiles) == names
+    assert all(loaded.profile(name).values == {"seller_name": name} for name in names)
+    assert command == "set" or loaded.default_profile in names

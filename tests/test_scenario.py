@@ -112,7 +112,7 @@ def test_unknown_scenario_suggests_the_closest_ids() -> None:
 
 def test_path_like_ids_are_not_looked_up(make_pack: MakePack) -> None:
     pack = make_pack({"hello/scenario.yaml": GOOD, "hello/en.j2": "Subject: Hi\n\nHi\n"})
-    with pytest.raises(ScenarioNotFound):
+    with pytest.raises(UsageError, match="is not a valid scenario id"):
         library(pack / "..").find(f"{pack.name}/hello")
 
 
@@ -187,3 +187,32 @@ def test_shared_field_definitions_are_inherited_and_overridable(make_pack: MakeP
     ticket, name = scenario.field("ticket"), scenario.field("name")
     assert ticket is not None and ticket.help == "Ticket number" and ticket.example == "T-1"
     assert name is not None and name.required and name.example == "Zoe" and name.help.startswith("The buyer's name")
+
+
+@pytest.mark.parametrize(
+    ("example", "expected"),
+    [
+        ('["USB-C cable, 2 m", "screen protector"]', "USB-C cable\\, 2 m, screen protector"),
+        ("[a, b]", "a, b"),
+        ("a, b", "a, b"),
+        ("[{a: b}, c]", "field 'items': every item of 'example' must be text"),
+        ("{a: b}", "field 'items': 'example' must be text or a list of text"),
+    ],
+    ids=["list-with-comma", "list", "text", "mapping-item", "mapping"],
+)
+def test_a_list_example_keeps_its_items(make_pack: MakePack, example: str, expected: str) -> None:
+    from replykit.packs.scenario import example_values
+
+    yaml_text = f"title: T\nsummary: S\nfields:\n  items:\n    type: list\n    default: ''\n    example: {example}\n"
+    pack = make_pack({"x/scenario.yaml": yaml_text, "x/en.j2": "Subject: Hi\n\nHi\n"})
+    if "must be" in expected:
+        with pytest.raises(ScenarioInvalid, match=f"scenario.yaml:7: {expected}"):
+            library(pack).find("x")
+        return
+    scenario = library(pack).find("x")
+    assert scenario.fields[0].example == expected
+    assert (
+        scenario.fields[0].parse(example_values(scenario)["items"]) == ["USB-C cable, 2 m", "screen protector"]
+        if "USB" in expected
+        else ["a", "b"]
+    )

@@ -11,6 +11,7 @@ from replykit import errors
 from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
 from replykit.packs import authoring as userlib
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
+from replykit.packs.scenario import check_id
 
 
 def library() -> Library:
@@ -19,7 +20,7 @@ def library() -> Library:
 
 @pytest.mark.parametrize("scenario_id", ["wrong-size", "a", "x_1", "2nd-try"])
 def test_good_ids(scenario_id: str) -> None:
-    assert userlib.check_id(scenario_id) == scenario_id
+    assert check_id(scenario_id) == scenario_id
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def test_good_ids(scenario_id: str) -> None:
 )
 def test_bad_ids_are_refused(scenario_id: str) -> None:
     with pytest.raises(UsageError, match="is not a valid scenario id"):
-        userlib.check_id(scenario_id)
+        check_id(scenario_id)
 
 
 def test_init_creates_a_readme_and_a_working_example() -> None:

@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from collections.abc import Mapping as MappingABC
+import stat
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from replykit.errors import ConfigInvalid, InvalidAddress, InvalidValue, UnsafeHeader, UsageError, did_you_mean
-from replykit.packs.yamlio import Mapping, parse_yaml, read_text
+from replykit.errors import (
+    ConfigInvalid,
+    InputOutputError,
+    InvalidAddress,
+    InvalidValue,
+    UnsafeHeader,
+    UsageError,
+    did_you_mean,
+)
+from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
 
 if TYPE_CHECKING:
     from replykit.output.addresses import Mailbox
@@ -48,6 +57,9 @@ KEYS: dict[str, str] = {
 }
 # Keys that steer render itself rather than fill a field of the same name.
 NOT_FIELDS = frozenset({"from", "lang"})
+
+# The config file holds a few short lines per store; more is a mistake (or not a config file).
+MAX_CONFIG_FILE_BYTES = 1024 * 1024
 
 _TOP_KEYS = ("default_profile", "profiles")
 
@@ -215,7 +227,7 @@ class Location:
     origin: str  # ENV_CONFIG or "default"
 
 
-def config_location(*, environ: MappingABC[str, str] | None = None) -> Location:
+def config_location(*, environ: Mapping[str, str] | None = None) -> Location:
     """``REPLYKIT_CONFIG`` if set, else config.yaml in the per-user config folder."""
     env = os.environ if environ is None else environ
     if env.get(ENV_CONFIG):
@@ -234,7 +246,7 @@ def _profile(name: str, spec: object, path: Path, line: int) -> Profile:
         raise _fail(path, line, f"profile name '{name}' must hold only letters, digits, - and _")
     if spec == "":
         return Profile(name)
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, LineMapping):
         raise _fail(path, line, f"profile '{name}' must be a mapping of keys such as 'seller_name: Sam'")
     values: dict[str, str] = {}
     for key, raw in spec.items():
@@ -261,7 +273,7 @@ def parse_config(text: str, path: Path) -> Config:
     data = parse_yaml(text, error=lambda msg, line: _fail(path, line, msg))
     if data is None or data == "":
         return Config(path)
-    if not isinstance(data, Mapping):
+    if not isinstance(data, LineMapping):
         raise _fail(path, 1, "expected a mapping with 'profiles:' (and optionally 'default_profile:')")
     for key in data:
         if key not in _TOP_KEYS:
@@ -273,10 +285,10 @@ def parse_config(text: str, path: Path) -> Config:
                 hint="profile keys go under 'profiles:' and a profile name, "
                 "such as 'profiles: {main: {seller_name: Sam}}'",
             )
-    declared = data.get("profiles", Mapping())
+    declared = data.get("profiles", LineMapping())
     if declared == "":
-        declared = Mapping()
-    if not isinstance(declared, Mapping):
+        declared = LineMapping()
+    if not isinstance(declared, LineMapping):
         raise _fail(path, data.line_of("profiles"), "'profiles' must be a mapping of profile names")
     profiles = {name: _profile(name, spec, path, declared.line_of(name)) for name, spec in declared.items()}
     default = data.get("default_profile")
@@ -296,10 +308,31 @@ def parse_config(text: str, path: Path) -> Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read the config file; a missing file is an empty config."""
-    if not path.exists():
+    """Read the config file; a missing file is an empty config.
+
+    Raises ConfigInvalid (file and line) for a broken file or one over MAX_CONFIG_FILE_BYTES,
+    and InputOutputError for a path that is not a regular file or cannot be read.
+    """
+
+    def unreadable(message: str, line: int | None) -> InputOutputError:
+        return InputOutputError(
+            f"{path}: {message}", hint="the config file is a regular file; REPLYKIT_CONFIG names it"
+        )
+
+    try:
+        os.stat(path)
+    except FileNotFoundError:
         return Config(path)
-    text = read_text(path, error=lambda msg, line: _fail(path, line, msg))
+    except OSError as exc:  # a name too long, a file where a folder should be
+        raise unreadable(exc.strerror or str(exc), None) from None
+
+    text = read_text(
+        path,
+        limit=MAX_CONFIG_FILE_BYTES,
+        what="the config file",
+        error=lambda msg, line: _fail(path, line, msg),
+        unreadable=unreadable,
+    )
     return parse_config(text, path)
 
 
@@ -319,10 +352,72 @@ def dump_config(config: Config) -> str:
 
 
 def save_config(config: Config) -> None:
-    """Write the config file atomically."""
+    """Write the config file atomically (see update_config to change it safely)."""
     from replykit.files import write_atomic
 
     write_atomic(config.path, dump_config(config), replace=True, make_folder=True)
+
+
+def update_config(path: Path, change: Callable[[Config], Config]) -> tuple[Config, Config]:
+    """Load the config file, apply ``change`` and save the result, holding the file's lock throughout.
+
+    Two replykit processes changing the file at once (twenty ``config set`` in a script)
+    then both keep their change: the second one loads what the first one saved. Returns
+    (before, after); the file is written only if they differ. Raises what ``change``,
+    load_config and save_config raise, and InputOutputError if the lock cannot be taken.
+    """
+    fd = _lock(path)
+    try:
+        before = load_config(path)
+        after = change(before)
+        if after != before:
+            save_config(after)
+    finally:
+        os.close(fd)  # which releases the lock
+    return before, after
+
+
+def _lock(path: Path) -> int:
+    """Take an exclusive lock on ``.NAME.lock`` beside the config file, waiting for it if need be.
+
+    The config file itself cannot carry the lock: saving replaces it with a new file. The
+    lock file is opened without following a symlink and never truncated, so a symlink
+    planted in its place cannot make replykit write anywhere else.
+    """
+    from replykit.files import kind_of, make_private_folder
+
+    make_private_folder(path.parent)
+    lock = path.with_name(f".{path.name}.lock")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock, flags, 0o600)
+    except OSError as exc:
+        raise InputOutputError(f"{lock}: cannot lock the config file: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputOutputError(f"{lock}: is {kind_of(mode)}, not a regular file", hint="remove it")
+        _lock_exclusive(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _lock_exclusive(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        while True:  # LK_LOCK gives up after 10 seconds; wait as long as flock would
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def unknown_profile(config: Config, name: str, origin: str) -> UsageError:
@@ -340,7 +435,7 @@ def unknown_profile(config: Config, name: str, origin: str) -> UsageError:
 
 
 def profile_name(
-    config: Config, *, option: str | None = None, environ: MappingABC[str, str] | None = None
+    config: Config, *, option: str | None = None, environ: Mapping[str, str] | None = None
 ) -> tuple[str, str]:
     """Which profile applies and what chose it: --profile, REPLYKIT_PROFILE, default_profile or the default."""
     env = os.environ if environ is None else environ
@@ -354,7 +449,7 @@ def profile_name(
 
 
 def select_profile(
-    config: Config, *, option: str | None = None, environ: MappingABC[str, str] | None = None
+    config: Config, *, option: str | None = None, environ: Mapping[str, str] | None = None
 ) -> tuple[Profile, str]:
     """The profile that applies, for reading: one named explicitly must exist."""
     name, origin = profile_name(config, option=option, environ=environ)
@@ -363,7 +458,7 @@ def select_profile(
     return config.profile(name), origin
 
 
-def active_profile(*, option: str | None = None, environ: MappingABC[str, str] | None = None) -> Profile:
+def active_profile(*, option: str | None = None, environ: Mapping[str, str] | None = None) -> Profile:
     """Load the config file and return the profile that applies to this run."""
     config = load_config(config_location(environ=environ).path)
     return select_profile(config, option=option, environ=environ)[0]

@@ -1,12 +1,145 @@
-"""Writing files so that nothing is lost: whole or not at all, and never over a file unless asked."""
+"""Reading and writing files safely.
+
+Reading: only regular files, and never more than a cap, so that a FIFO, a device or a huge
+file cannot hang replykit or fill its memory. Writing: whole or not at all, and never over a
+file unless asked.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from replykit.errors import InputOutputError, OutputExists
+
+MessageError = Callable[[str], Exception]
+
+# O_NONBLOCK: opening a FIFO must not wait for a writer (the kind is checked right after).
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_CHUNK = 1 << 20
+
+
+def size_text(limit: int) -> str:
+    """A byte count as people read it: 1048576 -> '1 MiB', 1500 -> '1500 bytes'."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
+
+
+def kind_of(mode: int) -> str:
+    """What a file is, from its st_mode, for messages: 'a folder', 'a FIFO (named pipe)', ..."""
+    kinds = (
+        (stat.S_ISREG, "a regular file"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _not_regular(mode: int) -> str:
+    return f"is {kind_of(mode)}, not a regular file"
+
+
+def read_limited(
+    path: Path,
+    limit: int,
+    *,
+    what: str = "a file",
+    label: str = "",
+    too_large: MessageError | None = None,
+    unreadable: MessageError | None = None,
+) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else and anything over ``limit`` bytes.
+
+    The file is opened without blocking, checked with fstat (a folder, FIFO, device or socket
+    is refused before a byte is read) and read up to ``limit`` + 1 bytes, so neither
+    ``/dev/zero`` nor a 1 GB file is read whole. Errors are built by ``unreadable(message)``
+    (not a regular file, or the OS refused) and ``too_large(message)`` (over ``limit``, naming
+    it and ``what`` the limit is for); both default to InputOutputError("LABEL: message"),
+    LABEL being ``label`` or the path.
+    """
+    label = label or str(path)
+
+    def default(message: str) -> Exception:
+        return InputOutputError(f"{label}: {message}")
+
+    cannot_read = unreadable or default
+    over = too_large or default
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        # A socket cannot be opened at all, and Windows cannot open a folder: name what it is.
+        message = _not_regular(mode) if not stat.S_ISREG(mode) else (exc.strerror or str(exc))
+        raise cannot_read(message) from None
+    try:
+        mode, data = _read_regular(fd, limit)
+    except OSError as exc:
+        raise cannot_read(exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        raise cannot_read(_not_regular(mode))
+    if data is None:
+        raise over(f"larger than {size_text(limit)}, the most replykit reads from {what}")
+    return data
+
+
+def _read_regular(fd: int, limit: int) -> tuple[int, bytes | None]:
+    """The file's mode and, for a regular file, its bytes; None when it holds more than ``limit``."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        return info.st_mode, b""
+    if info.st_size > limit:
+        return info.st_mode, None
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = os.read(fd, min(limit + 1 - total, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    # st_size can be 0 or stale (/proc files, a file still growing): the count read decides.
+    return info.st_mode, b"".join(chunks) if total <= limit else None
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode 0700 (only the user can enter them).
+
+    Folders that exist are left as they are. Raises InputOutputError naming the folder that
+    could not be made.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not os.path.isdir(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise InputOutputError(f"{path}: cannot create the folder: a file has that name") from None
+        except OSError as exc:
+            raise InputOutputError(f"{path}: cannot create the folder: {exc.strerror or exc}") from None
 
 
 def write_atomic(
@@ -16,8 +149,11 @@ def write_atomic(
 
     A reader, or a crash, sees the old file or the new one, never half of one. Without
     ``replace`` an existing file is left alone and OutputExists is raised, even when another
-    process creates the file meanwhile. ``make_folder`` creates missing parent folders.
-    Messages start with ``label`` (the path by default); any failure is an InputOutputError.
+    process creates the file meanwhile. ``replace`` replaces only a regular file (or a
+    symlink to one): a folder, device, FIFO or socket is refused, whoever runs replykit, so
+    ``-o /dev/null --force`` run as root cannot turn the device into a file. ``make_folder``
+    creates missing parent folders, private to the user (0700). Messages start with
+    ``label`` (the path by default); any failure is an InputOutputError.
     """
     label = label or str(path)
     folder = path.parent
@@ -25,14 +161,11 @@ def write_atomic(
         data = text.encode("utf-8") if isinstance(text, str) else text
     except UnicodeEncodeError as exc:
         raise InputOutputError(f"{label}: not valid text ({exc.reason})") from None
-    if path.is_dir():
-        raise InputOutputError(f"{label}: is a folder", hint="give a file name")
-    if not replace and path.exists():
-        raise OutputExists(f"{label}: the file exists", hint=exists_hint)
+    _check_target(path, label=label, replace=replace, exists_hint=exists_hint)
+    if make_folder:
+        make_private_folder(folder)
     try:
-        if make_folder:
-            folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
     except OSError as exc:
         raise InputOutputError(f"{label}: cannot write in {folder}: {exc.strerror or exc}") from None
     try:
@@ -43,17 +176,40 @@ def write_atomic(
                 os.fsync(handle.fileno())
             _set_mode(temp, path)
             if replace:
+                _check_target(path, label=label, replace=True)  # again: it may have changed meanwhile
                 os.replace(temp, path)
             else:
                 _link_new(temp, path, label=label, exists_hint=exists_hint)
         except OSError as exc:
-            if isinstance(exc, OutputExists):
+            if isinstance(exc, InputOutputError):
                 raise
             raise InputOutputError(f"{label}: cannot write: {exc.strerror or exc}") from None
         _sync_folder(folder)
     finally:
         if os.path.lexists(temp):
             os.unlink(temp)
+
+
+def _check_target(path: Path, *, label: str, replace: bool, exists_hint: str = "") -> None:
+    """Refuse a target that is not a regular file, whatever ``replace`` says, and without it any file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return  # nothing there yet (or a dangling symlink, which is replaced like a file)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputOutputError(
+                f"{label}: the name is too long for the file system ({len(path.name)} characters)",
+                hint="choose a shorter file name",
+            ) from None
+        return  # a problem of the folder (not a folder, no access): writing in it reports it
+    if not stat.S_ISREG(mode):
+        raise InputOutputError(
+            f"{label}: is {kind_of(mode)}, not a regular file; replykit replaces only regular files",
+            hint="give the name of a regular file, or of one that does not exist yet",
+        )
+    if not replace:
+        raise OutputExists(f"{label}: the file exists", hint=exists_hint)
 
 
 def _link_new(temp: str, path: Path, *, label: str, exists_hint: str) -> None:

@@ -63,13 +63,14 @@ def config_set(
     ),
 ) -> None:
     """Set KEY to VALUE in a profile (the default one unless --profile or REPLYKIT_PROFILE says)."""
-    from replykit.config import check_key, profile_name, save_config, set_value
+    from replykit.config import check_key, config_location, profile_name, set_value, update_config
 
-    config = _load()
-    name, _ = profile_name(config, option=profile)
     key_name = check_key(key)
-    updated = set_value(config, name, key_name, value)
-    save_config(updated)
+    config, updated = update_config(
+        config_location().path,
+        lambda config: set_value(config, profile_name(config, option=profile)[0], key_name, value),
+    )
+    name, _ = profile_name(config, option=profile)
     created = "" if name in config.profiles else " (new profile)"
     console.note(f"{key_name} = {updated.profile(name).values[key_name]} in profile {name}{created}, {config.path}")
 
@@ -111,13 +112,19 @@ def config_unset(
     ),
 ) -> None:
     """Remove KEY from a profile, so fields fall back to their own default."""
-    from replykit.config import save_config
+    from replykit.config import check_key, config_location, select_profile, update_config
 
-    name, config, chosen = _key_and_profile(key, profile)
+    name = check_key(key)
+
+    def unset(config: Any) -> Any:
+        chosen, _ = select_profile(config, option=profile)
+        return config.without_value(chosen.name, name) if name in chosen.values else config
+
+    config, _ = update_config(config_location().path, unset)
+    chosen, _ = select_profile(config, option=profile)
     if name not in chosen.values:
         console.warn(f"{name} is not set in profile {chosen.name}; nothing to do")
         return
-    save_config(config.without_value(chosen.name, name))
     console.note(f"removed {name} from profile {chosen.name}, {config.path}")
 
 
@@ -182,10 +189,10 @@ def config_default(
     ),
 ) -> None:
     """Make PROFILE the default (used when neither --profile nor REPLYKIT_PROFILE is given)."""
-    from replykit.config import check_profile_name, save_config
+    from replykit.config import check_profile_name, config_location, update_config
 
-    config = _load()
-    save_config(config.with_default(check_profile_name(name)))
+    check_profile_name(name)
+    config, _ = update_config(config_location().path, lambda config: config.with_default(name))
     console.note(f"default profile is now {name}, {config.path}")
 
 

@@ -7,7 +7,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping as MappingABC
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +19,10 @@ from replykit.errors import (
     UsageError,
     did_you_mean,
 )
+from replykit.files import make_private_folder
 from replykit.packs.library import Library, Pack, user_dir
-from replykit.packs.scenario import SCENARIO_FILE, SCENARIO_ID, TEMPLATE_SUFFIX, Scenario
+from replykit.packs.packfiles import read_pack_bytes, read_pack_text
+from replykit.packs.scenario import SCENARIO_FILE, TEMPLATE_SUFFIX, Scenario, check_id
 
 README = "README.md"
 EXAMPLE_ID = "example"
@@ -110,16 +112,6 @@ and we are sorry it took longer than it should have.
 """
 
 
-def check_id(scenario_id: str) -> str:
-    """Return a valid scenario id, or say why it is not one."""
-    if not SCENARIO_ID.fullmatch(scenario_id):
-        raise UsageError(
-            f"{scenario_id!r} is not a valid scenario id",
-            hint="use lower-case letters, digits, - and _, starting with a letter or digit (such as wrong-size)",
-        )
-    return scenario_id
-
-
 @dataclass(frozen=True)
 class InitResult:
     """What ``init`` found or made."""
@@ -142,10 +134,7 @@ def _write_new(path: Path, text: str) -> bool:
 def init_library(*, folder: Path | None = None) -> InitResult:
     """Create the user library with a README and an example scenario; never overwrite a file."""
     root = folder or user_dir()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputOutputError(f"{root}: cannot create: {exc.strerror or exc}") from None
+    make_private_folder(root)
     created: list[Path] = []
     if _write_new(root / README, _README_TEXT):
         created.append(root / README)
@@ -156,24 +145,27 @@ def init_library(*, folder: Path | None = None) -> InitResult:
     return InitResult(root, tuple(created))
 
 
-def _create_folder(target: Path, files: MappingABC[str, str | Path]) -> None:
+def _create_folder(target: Path, files: Mapping[str, str | Path]) -> None:
     """Build the folder beside its final place, then rename it in: no half-made scenario is ever visible."""
     if target.exists():
         raise InputOutputError(
             f"scenario '{target.name}' already exists: {target}",
             hint=f"edit it with 'replykit edit {target.name}', or choose another id",
         )
+    # A scenario's files sit at ROOT/ID/NAME: each is read as a file of its own pack, ROOT.
+    contents = {
+        name: read_pack_bytes(content, root=content.parents[1]) if isinstance(content, Path) else content.encode()
+        for name, content in files.items()
+    }
+    make_private_folder(target.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # mkdtemp makes the folder private (0700), and the rename keeps that.
         staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".new-{target.name}-"))
     except OSError as exc:
         raise InputOutputError(f"{target.parent}: cannot create: {exc.strerror or exc}") from None
     try:
-        for name, content in files.items():
-            if isinstance(content, Path):
-                shutil.copyfile(content, staging / name)
-            else:
-                (staging / name).write_text(content, encoding="utf-8")
+        for name, data in contents.items():
+            (staging / name).write_bytes(data)
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -295,16 +287,13 @@ def edit_target(
         if target.exists():
             continue
         source = scenario.path if name == SCENARIO_FILE else start_from
-        try:
-            where.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputOutputError(f"{where}: cannot create: {exc.strerror or exc}") from None
-        if _write_new(target, source.read_text(encoding="utf-8")):
+        make_private_folder(where)
+        if _write_new(target, read_pack_text(source, root=source.parents[1])):
             copied.append((target, source))
     return EditTarget(where, tuple(where / name for name in names), tuple(copied))
 
 
-def editor_command(*, environ: MappingABC[str, str] | None = None) -> list[str]:
+def editor_command(*, environ: Mapping[str, str] | None = None) -> list[str]:
     """$VISUAL, else $EDITOR, split like a shell would; UsageError if neither is set."""
     env = os.environ if environ is None else environ
     for var in ("VISUAL", "EDITOR"):
@@ -322,7 +311,7 @@ def editor_command(*, environ: MappingABC[str, str] | None = None) -> list[str]:
     )
 
 
-def run_editor(files: tuple[Path, ...], *, environ: MappingABC[str, str] | None = None) -> None:
+def run_editor(files: tuple[Path, ...], *, environ: Mapping[str, str] | None = None) -> None:
     """Open the files in the user's editor and wait for it to close."""
     command = editor_command(environ=environ)
     try:

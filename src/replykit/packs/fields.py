@@ -1,4 +1,15 @@
-"""Scenario fields: their types, and how each field gets its value."""
+"""Scenario fields: their types, and how each field gets its value.
+
+A list field takes a list in a --data file item by item. Text (typed on the command line,
+or a string anywhere else) is split on commas; ``\\,`` writes a comma inside an item and
+``\\\\`` a backslash (any other backslash stays as written): ``--items 'USB-C cable\\, 2 m,
+screen protector'`` is two items. Items must be text, at most MAX_LIST_ITEMS of them; a
+value (or an item) holds at most MAX_VALUE_CHARS characters.
+
+An amount is never rounded in silence: when a scenario has a field named ``currency`` and
+it has a value, every decimal field with a value must have no more decimal places than
+that currency has (Babel's get_currency_precision: 2 for EUR, 0 for JPY, 3 for KWD).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +21,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from replykit.errors import InputOutputError, InvalidValue, MissingFields, UsageError, did_you_mean
-from replykit.packs.yamlio import parse_data
+from replykit.errors import InvalidValue, MissingFields, UsageError, did_you_mean
+from replykit.packs.yamlio import decode, parse_data
+
+# A --data file holds one reply's values; 16 MiB is far past any real one.
+MAX_DATA_FILE_BYTES = 16 * 1024 * 1024
+# Items in one list value, and characters in one value (or one item): far past any real reply.
+MAX_LIST_ITEMS = 1000
+MAX_VALUE_CHARS = 100_000
+CURRENCY_FIELD = "currency"
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -54,8 +72,31 @@ def parse_currency(raw: str) -> str:
     raise ValueError
 
 
-def _parse_list(raw: str) -> list[str]:
-    return [item.strip() for item in raw.split(",") if item.strip()]
+_LIST_TOKENS = re.compile(r"\\[\\,]|,|[^\\,]+|\\")
+
+
+def split_list(raw: str) -> list[str]:
+    """Split text into list items on commas, in one pass: ``\\,`` is a comma inside an item,
+    ``\\\\`` a backslash, any other backslash stays. Items are trimmed; empty ones dropped.
+
+    >>> split_list(r"USB-C cable\\, 2 m, screen protector,,")
+    ['USB-C cable, 2 m', 'screen protector']
+    """
+    items: list[str] = []
+    current: list[str] = []
+    for token in _LIST_TOKENS.findall(raw):
+        if token == ",":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(token[1] if token in ("\\,", "\\\\") else token)
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
+def join_list(items: list[str]) -> str:
+    """The text that split_list turns back into ``items`` (commas and backslashes escaped)."""
+    return ", ".join(item.replace("\\", "\\\\").replace(",", "\\,") for item in items)
 
 
 @dataclass(frozen=True)
@@ -73,7 +114,9 @@ TYPES: dict[str, FieldType] = {
     "decimal": FieldType(_parse_decimal, "a number such as 12.50 (a dot for decimals)", None),
     "date": FieldType(_parse_date, "a date as YYYY-MM-DD, such as 2026-12-03", None),
     "currency": FieldType(parse_currency, "an ISO 4217 currency code such as EUR, USD or BRL", ""),
-    "list": FieldType(_parse_list, "a comma-separated list such as 'blue mug, red cap'", []),
+    "list": FieldType(
+        split_list, "a comma-separated list such as 'blue mug, red cap' (\\, for a comma in an item)", []
+    ),
 }
 
 _MISSING: Any = object()
@@ -107,7 +150,12 @@ class Field:
         return self.kind.accepts
 
     def parse(self, raw: str) -> Any:
-        """Turn text into this field's value; raise ValueError naming what is accepted."""
+        """Turn text into this field's value; raise ValueError naming what is accepted.
+
+        A list field's text is split on commas (see split_list); the value, or each item,
+        must be at most MAX_VALUE_CHARS characters, and a list at most MAX_LIST_ITEMS items.
+        """
+        _check_length(raw)
         if raw.strip() == "":
             if self.required:
                 raise ValueError("it is required and cannot be empty")
@@ -116,24 +164,102 @@ class Field:
             value = self.kind.parse(raw)
         except ValueError:
             raise ValueError(f"expected {self.kind.accepts}") from None
+        return self._checked(value if isinstance(value, list) else [value], value)
+
+    def parse_items(self, items: list[Any]) -> list[str]:
+        """A list given as a list (from --data): each item kept whole, commas and all.
+
+        Raises ValueError if this is not a list field, an item is not text, or the list or
+        an item is too long, or an item is not one of the choices.
+        """
+        if self.type != "list":
+            raise ValueError("a list was given, but this field takes " + self.kind.accepts)
+        if len(items) > MAX_LIST_ITEMS:
+            raise ValueError(f"{len(items):,} items; at most {MAX_LIST_ITEMS:,} are allowed")
+        for number, item in enumerate(items, 1):
+            if not isinstance(item, str):
+                raise ValueError(f"item {number} is {_what(item)}, not text")
+            _check_length(item, f"item {number}: ")
+        values = [item.strip() for item in items if item.strip()]
+        if not values and self.required:
+            raise ValueError("it is required and cannot be empty")
+        return list(self._checked(values, values))
+
+    def _checked(self, items: list[Any], value: Any) -> Any:
+        if len(items) > MAX_LIST_ITEMS:
+            raise ValueError(f"{len(items):,} items; at most {MAX_LIST_ITEMS:,} are allowed")
         if self.choices:
-            items = value if isinstance(value, list) else [value]
-            bad = [str(item) for item in items if str(item) not in self.choices]
+            allowed = set(self.choices)
+            bad = [str(item) for item in items if str(item) not in allowed]
             if bad:
                 hint = did_you_mean(bad[0], self.choices)
                 raise ValueError("expected one of: " + ", ".join(self.choices) + (f"; {hint}" if hint else ""))
         return value
 
 
-def _as_text(field: Field, value: Any) -> str:
-    """Values from a data file may be lists already; everything else is text."""
-    if isinstance(value, list):
-        if field.type != "list":
-            raise ValueError("a list was given, but this field takes " + field.kind.accepts)
-        return ",".join(str(v) for v in value)
+def _check_length(text: str, prefix: str = "") -> None:
+    if len(text) > MAX_VALUE_CHARS:
+        raise ValueError(f"{prefix}{len(text):,} characters; at most {MAX_VALUE_CHARS:,} are allowed")
+
+
+def _what(value: Any) -> str:
     if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "empty (null)" if value is None else f"a {type(value).__name__}"
+
+
+def _shown(raw: Any) -> str:
+    """A value as an error message quotes it: short, whatever its size."""
+    if isinstance(raw, list) and len(raw) > 5:
+        return f"a list of {len(raw):,} items"
+    shown = repr(raw if isinstance(raw, list) else str(raw))
+    return shown if len(shown) <= 80 else shown[:60] + "..."
+
+
+def _parse_raw(field: Field, raw: Any) -> Any:
+    """A value from any layer: a list from --data keeps its items; everything else is text."""
+    if isinstance(raw, list):
+        return field.parse_items(raw)
+    if isinstance(raw, dict):
         raise ValueError("a mapping was given, but this field takes " + field.kind.accepts)
-    return str(value)
+    return field.parse(str(raw))
+
+
+def _decimal_places(value: Decimal) -> int:
+    """Decimal places that carry a digit: 12.50 -> 1, 12.005 -> 3, 1234.0 -> 0 (exact, whatever the size)."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
+        return 0
+    places = -exponent
+    index = len(digits) - 1
+    while places and digits[index] == 0:
+        places -= 1
+        index -= 1
+    return places
+
+
+def amount_problems(fields: tuple[Field, ...], values: Mapping[str, Any]) -> list[str]:
+    """Decimal values finer than the ``currency`` field's currency allows (12.005 EUR, 1234.5 JPY)."""
+    code = values.get(CURRENCY_FIELD)
+    if not code or not any(f.name == CURRENCY_FIELD and f.type == "currency" for f in fields):
+        return []
+    from babel.numbers import get_currency_precision
+
+    precision = get_currency_precision(code)
+    problems = []
+    for field in fields:
+        value = values.get(field.name)
+        if field.type == "decimal" and isinstance(value, Decimal) and _decimal_places(value) > precision:
+            if precision == 0:
+                allowed = "0 decimal places (whole numbers only)"
+            else:
+                allowed = f"at most {precision} decimal place{'s' if precision > 1 else ''}"
+            problems.append(
+                f"{field.name} ({field.option}): {_shown(value)}: {code} amounts have {allowed}; round it yourself"
+            )
+    return problems
 
 
 def resolve_values(
@@ -145,8 +271,9 @@ def resolve_values(
 ) -> dict[str, Any]:
     """Give every field its value: command line > data file > profile > the field's default.
 
-    Raises InvalidValue listing every bad value, then MissingFields listing every
-    required field without one.
+    Raises InvalidValue listing every bad value (an amount finer than its currency allows
+    among them, see amount_problems), then MissingFields listing every required field
+    without one.
     """
     layers = [cli, data or {}, profile or {}]
     values: dict[str, Any] = {}
@@ -160,9 +287,10 @@ def resolve_values(
                 continue
             raw = field.default
         try:
-            values[field.name] = field.parse(_as_text(field, raw))
+            values[field.name] = _parse_raw(field, raw)
         except ValueError as exc:
-            problems.append(f"{field.name} ({field.option}): {str(raw)!r}: {exc}")
+            problems.append(f"{field.name} ({field.option}): {_shown(raw)}: {exc}")
+    problems += amount_problems(fields, values)
     if problems:
         raise InvalidValue("invalid value" + ("s" if len(problems) > 1 else "") + ":\n  " + "\n  ".join(problems))
     if missing:
@@ -196,23 +324,36 @@ def parse_assignments(assignments: list[str], fields: tuple[Field, ...]) -> dict
 
 
 def read_data(source: str, *, stdin: TextIO) -> dict[str, Any]:
-    """Read field values from a YAML or JSON file, or from stdin when ``source`` is '-'."""
+    """Read field values from a YAML or JSON file, or from stdin when ``source`` is '-'.
+
+    At most MAX_DATA_FILE_BYTES are read, from a file or stdin. A broken or too large file is
+    InvalidValue; a path that is not a regular file or cannot be read is InputOutputError.
+    """
+    from replykit.files import read_limited, size_text
+
     name = "<stdin>" if source == "-" else source
 
     def error(message: str, line: int | None) -> InvalidValue:
         where = f"{name}:{line}" if line else name
         return InvalidValue(f"--data {where}: {message}")
 
+    too_large = f"larger than {size_text(MAX_DATA_FILE_BYTES)}, the most replykit reads from a --data file"
     if source == "-":
-        text = stdin.read()
+        # A pipe or terminal: read one byte past the cap, never the whole of an endless stream.
+        buffer = getattr(stdin, "buffer", None)
+        raw: bytes | str = (buffer or stdin).read(MAX_DATA_FILE_BYTES + 1)
+        if len(raw) > MAX_DATA_FILE_BYTES:
+            raise error(too_large, None)
+        text = decode(raw, error=error) if isinstance(raw, bytes) else raw
     else:
-        path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", None) from None
-        except OSError as exc:
-            raise InputOutputError(f"--data {name}: {exc.strerror or exc}") from None
+        data = read_limited(
+            Path(source),
+            MAX_DATA_FILE_BYTES,
+            what="a --data file",
+            label=f"--data {name}",
+            too_large=lambda message: error(message, None),
+        )
+        text = decode(data, error=error)
     data = parse_data(text, name=name, error=error)
     if data is None or data == "":
         return {}

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping as MappingABC
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.packs.languages import parse_tag
+from replykit.packs.packfiles import check_pack_file, resolve_in_pack
 from replykit.packs.scenario import (
+    ID_HINT,
     SCENARIO_FILE,
     TEMPLATE_SUFFIX,
     FieldCatalogue,
     Scenario,
+    check_id,
+    is_scenario_id,
     load_catalogue,
     load_scenario,
 )
@@ -49,7 +53,7 @@ class Pack:
 
 
 def configured_packs(
-    *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
+    *, templates_dirs: tuple[Path, ...] = (), environ: Mapping[str, str] | None = None
 ) -> tuple[Pack, ...]:
     """Every pack in precedence order, whether or not its folder exists (for 'replykit paths')."""
     env = os.environ if environ is None else environ
@@ -60,13 +64,12 @@ def configured_packs(
     return tuple(packs)
 
 
-def search_path(
-    *, templates_dirs: tuple[Path, ...] = (), environ: MappingABC[str, str] | None = None
-) -> tuple[Pack, ...]:
+def search_path(*, templates_dirs: tuple[Path, ...] = (), environ: Mapping[str, str] | None = None) -> tuple[Pack, ...]:
     """Every pack in precedence order: --templates-dir, REPLYKIT_PATH, the user folder, built-in."""
     packs = configured_packs(templates_dirs=templates_dirs, environ=environ)
     for pack in packs:
-        if pack.origin in ("--templates-dir", ENV_PATH) and not pack.path.is_dir():
+        # os.path.isdir, unlike Path.is_dir, says False for a name too long rather than raise.
+        if pack.origin in ("--templates-dir", ENV_PATH) and not os.path.isdir(pack.path):
             raise UsageError(
                 f"{pack.origin} {pack.path}: no such folder",
                 hint="create it, or correct the path",
@@ -74,8 +77,15 @@ def search_path(
     return packs
 
 
-def _is_scenario_dir(path: Path) -> bool:
-    return not path.name.startswith(("_", ".")) and path.is_dir()
+def _scenario_dirs(root: Path) -> list[Path]:
+    """The folders of a pack that hold a scenario.yaml, whatever their names."""
+    if not root.is_dir():
+        return []
+    return [
+        child
+        for child in sorted(root.iterdir())
+        if not child.name.startswith(("_", ".")) and child.is_dir() and (child / SCENARIO_FILE).exists()
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,13 +115,11 @@ class Library:
         return self._catalogue
 
     def entries(self) -> dict[str, Entry]:
-        """Every scenario id, with the pack whose scenario.yaml wins."""
+        """Every scenario id, with the pack whose scenario.yaml wins (folders not named by a valid id are left out)."""
         found: dict[str, list[Pack]] = {}
         for pack in self.packs:
-            if not pack.path.is_dir():
-                continue
-            for child in sorted(pack.path.iterdir()):
-                if _is_scenario_dir(child) and (child / SCENARIO_FILE).is_file():
+            for child in _scenario_dirs(pack.path):
+                if is_scenario_id(child.name):
                     found.setdefault(child.name, []).append(pack)
         return {sid: Entry(sid, packs[0], tuple(packs[1:])) for sid, packs in sorted(found.items())}
 
@@ -125,8 +133,10 @@ class Library:
             folder = pack.path / scenario_id
             if not folder.is_dir():
                 continue
+            resolve_in_pack(folder, pack.path)
             found: dict[str, Path] = {}
             for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
+                check_pack_file(path, root=pack.path)
                 stem = path.name[: -len(TEMPLATE_SUFFIX)]
                 tag = parse_tag(stem)
                 if tag is None or "." in stem:
@@ -147,12 +157,21 @@ class Library:
         return tuple(sorted(templates.items()))
 
     def find(self, scenario_id: str) -> Scenario:
-        """Load the winning definition of one scenario, or say which ids are close."""
+        """Load the winning definition of one scenario, or say which ids are close.
+
+        Raises UsageError for a string that is not a scenario id (such as '..'), before it
+        becomes a path; ScenarioNotFound for an id no pack has; ScenarioInvalid for a broken one.
+        """
+        check_id(scenario_id)
         for pack in self.packs:
             path = pack.path / scenario_id / SCENARIO_FILE
-            if "/" not in scenario_id and os.sep not in scenario_id and path.is_file():
+            if path.exists():
                 return load_scenario(
-                    scenario_id, path, catalogue=self.catalogue, templates=self._templates(scenario_id)
+                    scenario_id,
+                    path,
+                    root=pack.path,
+                    catalogue=self.catalogue,
+                    templates=self._templates(scenario_id),
                 )
         hint = did_you_mean(scenario_id, self.ids())
         raise ScenarioNotFound(
@@ -168,6 +187,16 @@ class Library:
             self.catalogue  # noqa: B018 - load once, report once
         except ScenarioInvalid as exc:
             return [], [exc]
+        for pack in self.packs:
+            for child in _scenario_dirs(pack.path):
+                if not is_scenario_id(child.name):
+                    errors.append(
+                        ScenarioInvalid(
+                            f"folder name '{child.name}' is not a scenario id; the scenario is left out",
+                            path=child,
+                            hint=ID_HINT,
+                        )
+                    )
         for entry in self.entries().values():
             try:
                 loaded.append((entry, self.find(entry.id)))

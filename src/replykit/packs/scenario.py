@@ -7,18 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from replykit.errors import ScenarioInvalid, ScenarioNotFound, did_you_mean
+from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.options import RESERVED_FIELD_NAMES
-from replykit.packs.fields import TYPES, Field
+from replykit.packs.fields import TYPES, Field, join_list
 from replykit.packs.languages import parse_tag
-from replykit.packs.yamlio import Mapping, parse_yaml, read_text
+from replykit.packs.packfiles import read_pack_text
+from replykit.packs.yamlio import LineMapping, parse_yaml
 
 SCENARIO_FILE = "scenario.yaml"
 FIELDS_FILE = "_fields.yaml"
 TEMPLATE_SUFFIX = ".j2"
 
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
-SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# A scenario id is a folder name: nothing that could leave the pack ('..', '/'), hide ('.', '_')
+# or pass a file system's limit on name length (255 bytes) once 'replykit new' adds its suffixes.
+MAX_ID_CHARS = 64
+SCENARIO_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ID_CHARS - 1}}}")
 
 
 ADVICE_SECTIONS = {
@@ -61,22 +65,41 @@ class Scenario:
         return templates[lang]
 
 
+ID_HINT = (
+    f"use lower-case letters, digits, - and _, starting with a letter or digit, at most {MAX_ID_CHARS} characters"
+    " (such as wrong-size)"
+)
+
+
+def is_scenario_id(text: str) -> bool:
+    """True if ``text`` is a valid scenario id (SCENARIO_ID): safe to use as a folder name in a pack."""
+    return SCENARIO_ID.fullmatch(text) is not None
+
+
+def check_id(scenario_id: str) -> str:
+    """Return ``scenario_id`` if valid, else raise UsageError; call it before an id becomes a path."""
+    if not is_scenario_id(scenario_id):
+        shown = scenario_id if len(scenario_id) <= 80 else scenario_id[:80] + "..."
+        raise UsageError(f"{shown!r} is not a valid scenario id", hint=ID_HINT)
+    return scenario_id
+
+
 def _fail(path: Path, line: int | None, message: str, hint: str = "") -> ScenarioInvalid:
     return ScenarioInvalid(message, path=path, line=line, hint=hint)
 
 
-def load_yaml_mapping(path: Path) -> Mapping:
-    """Read a YAML file that must hold a mapping, with file and line on every error."""
-    text = read_text(path, error=lambda msg, line: _fail(path, line, msg))
+def load_yaml_mapping(path: Path, *, root: Path) -> LineMapping:
+    """Read a YAML file of the pack ``root`` that must hold a mapping, with file and line on every error."""
+    text = read_pack_text(path, root=root)
     data = parse_yaml(text, error=lambda msg, line: _fail(path, line, msg))
     if data is None or data == "":
-        return Mapping()
-    if not isinstance(data, Mapping):
+        return LineMapping()
+    if not isinstance(data, LineMapping):
         raise _fail(path, 1, "expected a mapping of keys (such as 'title: ...') at the top level")
     return data
 
 
-def _check_keys(data: Mapping, allowed: tuple[str, ...], path: Path, what: str) -> None:
+def _check_keys(data: LineMapping, allowed: tuple[str, ...], path: Path, what: str) -> None:
     for key in data:
         if key not in allowed:
             hint = did_you_mean(key, allowed)
@@ -88,7 +111,7 @@ def _check_keys(data: Mapping, allowed: tuple[str, ...], path: Path, what: str) 
             )
 
 
-def _text(data: Mapping, key: str, path: Path, *, required: bool = False) -> str:
+def _text(data: LineMapping, key: str, path: Path, *, required: bool = False) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         raise _fail(path, data.line_of(key), f"'{key}' must be text")
@@ -97,14 +120,14 @@ def _text(data: Mapping, key: str, path: Path, *, required: bool = False) -> str
     return value.strip()
 
 
-def _text_list(data: Mapping, key: str, path: Path) -> tuple[str, ...]:
+def _text_list(data: LineMapping, key: str, path: Path) -> tuple[str, ...]:
     value = data.get(key, [])
     if isinstance(value, str):
         value = [value] if value else []
     if not isinstance(value, list):
         raise _fail(path, data.line_of(key), f"'{key}' must be a list of text")
     for item in value:
-        if isinstance(item, Mapping):
+        if isinstance(item, LineMapping):
             raise _fail(
                 path,
                 item.line,
@@ -116,7 +139,7 @@ def _text_list(data: Mapping, key: str, path: Path) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _bool(data: Mapping, key: str, path: Path) -> bool:
+def _bool(data: LineMapping, key: str, path: Path) -> bool:
     value = data.get(key, "false")
     if value in ("true", "True", "yes"):
         return True
@@ -125,7 +148,7 @@ def _bool(data: Mapping, key: str, path: Path) -> bool:
     raise _fail(path, data.line_of(key), f"'{key}' must be true or false, not {value!r}")
 
 
-def parse_field(name: str, spec: Mapping, path: Path) -> Field:
+def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
     """Build a Field from its (already merged) YAML mapping, validating every key."""
     _check_keys(spec, _FIELD_KEYS, path, f"field '{name}'")
     line = spec.line
@@ -149,8 +172,12 @@ def parse_field(name: str, spec: Mapping, path: Path) -> Field:
             hint="use 'default: \"\"' for an optional field that templates test with {% if %}",
         )
     example = spec.get("example")
-    if example is not None and not isinstance(example, str):
-        example = ", ".join(str(v) for v in example) if isinstance(example, list) else None
+    if isinstance(example, list):
+        if not all(isinstance(item, str) for item in example):
+            raise _fail(path, spec.line_of("example"), f"field '{name}': every item of 'example' must be text")
+        example = join_list(example)
+    elif example is not None and not isinstance(example, str):
+        raise _fail(path, spec.line_of("example"), f"field '{name}': 'example' must be text or a list of text")
     result = Field(
         name=name,
         help=_text(spec, "help", path),
@@ -175,7 +202,7 @@ def parse_field(name: str, spec: Mapping, path: Path) -> Field:
 class FieldCatalogue:
     """Field definitions shared by every scenario (``_fields.yaml`` in a pack's root)."""
 
-    specs: dict[str, tuple[Mapping, Path]]
+    specs: dict[str, tuple[LineMapping, Path]]
 
     @property
     def always(self) -> tuple[str, ...]:
@@ -184,21 +211,21 @@ class FieldCatalogue:
 
 def load_catalogue(roots: list[Path]) -> FieldCatalogue:
     """Merge the ``_fields.yaml`` of every pack; a higher-precedence pack's definition wins."""
-    specs: dict[str, tuple[Mapping, Path]] = {}
+    specs: dict[str, tuple[LineMapping, Path]] = {}
     for root in reversed(roots):
         path = root / FIELDS_FILE
-        if not path.is_file():
+        if not path.exists():
             continue
-        data = load_yaml_mapping(path)
+        data = load_yaml_mapping(path, root=root)
         for name, spec in data.items():
-            if not isinstance(spec, Mapping):
+            if not isinstance(spec, LineMapping):
                 raise _fail(path, data.line_of(name), f"field '{name}' must be a mapping of keys")
             specs[name] = (spec, path)
     return FieldCatalogue(specs)
 
 
-def _merge(own: Mapping, common: Mapping) -> Mapping:
-    merged = Mapping()
+def _merge(own: LineMapping, common: LineMapping) -> LineMapping:
+    merged = LineMapping()
     merged.line = own.line or common.line
     for source in (common, own):
         for key, value in source.items():
@@ -213,11 +240,11 @@ def _merge(own: Mapping, common: Mapping) -> Mapping:
     return merged
 
 
-def _fields(data: Mapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field, ...]:
-    declared = data.get("fields", Mapping())
+def _fields(data: LineMapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field, ...]:
+    declared = data.get("fields", LineMapping())
     if declared == "":
-        declared = Mapping()
-    if not isinstance(declared, Mapping):
+        declared = LineMapping()
+    if not isinstance(declared, LineMapping):
         raise _fail(path, data.line_of("fields"), "'fields' must be a mapping of field names")
     result: list[Field] = []
     names = list(declared) + [n for n in catalogue.always if n not in declared]
@@ -227,24 +254,24 @@ def _fields(data: Mapping, catalogue: FieldCatalogue, path: Path) -> tuple[Field
             raise _fail(path, line, f"field name '{name}' must be lower-case letters, digits and _")
         if name in RESERVED_FIELD_NAMES:
             raise _fail(path, line, f"field name '{name}' is taken by the option --{name.replace('_', '-')}; rename it")
-        own = declared.get(name, Mapping())
+        own = declared.get(name, LineMapping())
         if own == "":
-            own = Mapping()
+            own = LineMapping()
             own.line = line
-        if not isinstance(own, Mapping):
+        if not isinstance(own, LineMapping):
             raise _fail(path, line, f"field '{name}' must be a mapping of keys (or empty to use the shared definition)")
-        common, common_path = catalogue.specs.get(name, (Mapping(), path))
+        common, common_path = catalogue.specs.get(name, (LineMapping(), path))
         if not own and name not in catalogue.specs:
             raise _fail(path, line, f"field '{name}' has no definition here or in {FIELDS_FILE}")
         result.append(parse_field(name, _merge(own, common), path if own else common_path))
     return tuple(result)
 
 
-def _advice(data: Mapping, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    advice = data.get("advice", Mapping())
+def _advice(data: LineMapping, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    advice = data.get("advice", LineMapping())
     if advice == "":
         return ()
-    if not isinstance(advice, Mapping):
+    if not isinstance(advice, LineMapping):
         raise _fail(path, data.line_of("advice"), "'advice' must be a mapping of sections")
     _check_keys(advice, tuple(ADVICE_SECTIONS), path, "advice")
     return tuple((key, _text_list(advice, key, path)) for key in ADVICE_SECTIONS if key in advice)
@@ -254,11 +281,12 @@ def load_scenario(
     scenario_id: str,
     path: Path,
     *,
+    root: Path,
     catalogue: FieldCatalogue,
     templates: tuple[tuple[str, Path], ...],
 ) -> Scenario:
-    """Load and validate one ``scenario.yaml``."""
-    data = load_yaml_mapping(path)
+    """Load and validate one ``scenario.yaml`` of the pack ``root``."""
+    data = load_yaml_mapping(path, root=root)
     _check_keys(data, _SCENARIO_KEYS, path, "scenario")
     written = _text(data, "language", path) or "en"
     language = parse_tag(written)

@@ -3,12 +3,28 @@
 PyYAML's default (YAML 1.1) rules turn ``0123`` into 83 and ``NO`` into False. replykit
 reads every scalar as a string and lets each field's type decide what it means, refuses
 duplicate keys, and remembers the line of every mapping key for error messages.
+
+Values are built straight from the parser's events, without PyYAML's composer, and some
+YAML is refused with its line, because replykit's files (packs, ``--data``, the config)
+never need it and it can do harm:
+
+- anchors (``&name``) and aliases (``*name``): refused outright rather than counted, since
+  an alias bomb (a few lines that expand to billions of items) needs only a handful of them;
+- every explicit tag, from ``!!python/object/apply:os.system`` and ``!!binary`` to
+  ``!custom`` and even ``!!str``: a tag would otherwise be dropped in silence and its text
+  used as if it were plain;
+- nesting deeper than MAX_NESTING_DEPTH, refused as it is read (no recursion at all);
+- a lone surrogate such as ``"\\ud800"``, which is not a character and cannot be printed.
+
+JSON (``--data`` files) gets the same depth and surrogate checks.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +37,14 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 ErrorFactory = Callable[[str, int | None], Exception]
 
+# Lists and mappings inside each other: a scenario file needs 4 levels, a --data file 2.
+MAX_NESTING_DEPTH = 32
 
-class Mapping(dict[str, Any]):
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+class LineMapping(dict[str, Any]):
     """A dict that remembers its own line and the line of each key (1-based)."""
 
     line: int = 0
@@ -36,35 +58,115 @@ class Mapping(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, first: int) -> None:
-        super().__init__(f"duplicate key '{key}' (first defined on line {first})")
+class _Refused(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
         self.line = line
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Mapping:
-        if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(None, None, "expected a mapping", node.start_mark)
-        result = Mapping()
-        result.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
-            if key in result:
-                raise _DuplicateKey(key, line, result.key_lines[key])
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = line
-        return result
+def _check_text(text: str, line: int | None) -> str:
+    found = _SURROGATE.search(text)
+    if found:
+        shown = ascii(text if len(text) <= 40 else text[:40] + "...")
+        raise _Refused(f"the text {shown} holds \\u{ord(found.group()):04x}, a lone surrogate, not a character", line)
+    return text
+
+
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark  # every event the parser makes has one
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+def _check_event(event: yaml.Event) -> None:
+    """Refuse aliases, anchors and explicit tags."""
+    line = _line(event)
+    if isinstance(event, yaml.AliasEvent):
+        raise _Refused(f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full", line)
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        raise _Refused(f"YAML anchors (&{anchor}) are not allowed; write each value out in full", line)
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        shown = "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
+        raise _Refused(
+            f"YAML tags ({shown}) are not allowed; remove it, every value is read as text",
+            line,
+        )
+
+
+@dataclass
+class _Frame:
+    """A list or mapping being built, and for a mapping the key waiting for its value."""
+
+    value: list[Any] | LineMapping
+    line: int
+    key: str | None = None
+    key_line: int = 0
+
+
+def _add(frame: _Frame, value: Any, line: int) -> None:
+    target = frame.value
+    if isinstance(target, list):
+        target.append(value)
+    elif frame.key is None:
+        if not isinstance(value, str):
+            raise _Refused("a key must be plain text", line)
+        if value in target:
+            raise _Refused(f"duplicate key '{value}' (first defined on line {target.key_lines[value]})", line)
+        frame.key, frame.key_line = value, line
+    else:
+        target[frame.key] = value
+        target.key_lines[frame.key] = frame.key_line
+        frame.key = None
+
+
+def _document(loader: Any) -> Any:
+    """Build one document's value from its events, with an explicit stack instead of recursion."""
+    stack: list[_Frame] = []
+    while True:
+        event = loader.get_event()
+        _check_event(event)
+        line = _line(event)
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _check_text(event.value, line)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) >= MAX_NESTING_DEPTH:
+                raise _Refused(f"nested more than {MAX_NESTING_DEPTH} levels deep", line)
+            container: list[Any] | LineMapping = [] if isinstance(event, yaml.SequenceStartEvent) else LineMapping()
+            if isinstance(container, LineMapping):
+                container.line = line
+            stack.append(_Frame(container, line))
+            continue
+        else:  # the end of the innermost list or mapping
+            frame = stack.pop()
+            value, line = frame.value, frame.line
+        if not stack:
+            return value
+        _add(stack[-1], value, line)
+
+
+def _build(loader: Any) -> Any:
+    loader.get_event()  # the stream's start
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    loader.get_event()  # the document's start
+    value = _document(loader)
+    loader.get_event()  # the document's end
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise _Refused("expected one document, but '---' starts another", _line(loader.get_event()))
+    return value
 
 
 def parse_yaml(text: str, *, error: ErrorFactory) -> Any:
-    """Parse YAML text with every scalar as a string; raise ``error(message, line)``."""
+    """Parse YAML text with every scalar as a string; raise ``error(message, line)``.
+
+    Mappings are LineMapping; anchors, aliases, tags, deep nesting and lone surrogates
+    are refused (see the module's docstring).
+    """
+    loader = _BaseLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strings only, no tags
-    except _DuplicateKey as exc:
+        return _build(loader)
+    except _Refused as exc:
         raise error(str(exc), exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -73,6 +175,8 @@ def parse_yaml(text: str, *, error: ErrorFactory) -> Any:
         raise error(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", None) from None
+    finally:
+        loader.dispose()
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -84,18 +188,25 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _json_to_text(value: Any) -> Any:
+def _json_to_text(value: Any, depth: int = 0) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return _check_text(value, None)
+    if isinstance(value, (list, dict)) and depth >= MAX_NESTING_DEPTH:
+        raise _Refused(f"nested more than {MAX_NESTING_DEPTH} levels deep", None)
     if isinstance(value, list):
-        return [_json_to_text(v) for v in value]
+        return [_json_to_text(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {k: _json_to_text(v) for k, v in value.items()}
+        return {_check_text(k, None): _json_to_text(v, depth + 1) for k, v in value.items()}
     return value
 
 
 def parse_json(text: str, *, error: ErrorFactory) -> Any:
-    """Parse JSON keeping numbers as the text written (``0123`` cannot occur, ``1.50`` stays)."""
+    """Parse JSON keeping numbers as the text written (``0123`` cannot occur, ``1.50`` stays).
+
+    Deep nesting and lone surrogates are refused, as in YAML.
+    """
     try:
         value = json.loads(
             text,
@@ -108,7 +219,13 @@ def parse_json(text: str, *, error: ErrorFactory) -> Any:
         raise error(f"invalid JSON: {exc.msg}", exc.lineno) from None
     except ValueError as exc:
         raise error(f"invalid JSON: {exc}", None) from None
-    return _json_to_text(value)
+    except RecursionError:
+        # json's C scanner stops cleanly at Python's recursion limit (about 1000 levels).
+        raise error(f"nested more than {MAX_NESTING_DEPTH} levels deep", None) from None
+    try:
+        return _json_to_text(value)
+    except _Refused as exc:
+        raise error(str(exc), exc.line) from None
 
 
 def parse_data(text: str, *, name: str, error: ErrorFactory) -> Any:
@@ -118,11 +235,28 @@ def parse_data(text: str, *, name: str, error: ErrorFactory) -> Any:
     return parse_yaml(text, error=error)
 
 
-def read_text(path: Path, *, error: ErrorFactory) -> str:
-    """Read a UTF-8 text file, turning OS and decoding errors into ``error``."""
+def decode(data: bytes, *, error: ErrorFactory) -> str:
+    """UTF-8 bytes as text; anything else is ``error(message, None)``."""
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", None) from None
-    except OSError as exc:
-        raise error(exc.strerror or str(exc), None) from None
+
+
+def read_text(path: Path, *, limit: int, what: str, error: ErrorFactory, unreadable: ErrorFactory | None = None) -> str:
+    """Read a UTF-8 text file of at most ``limit`` bytes (see files.read_limited).
+
+    A file over the limit, or not UTF-8, is ``error(message, None)``; one that is not a
+    regular file or cannot be read is ``unreadable(message, None)``, else ``error`` too.
+    """
+    from replykit.files import read_limited
+
+    cannot_read = unreadable or error
+    data = read_limited(
+        path,
+        limit,
+        what=what,
+        too_large=lambda message: error(message, None),
+        unreadable=lambda message: cannot_read(message, None),
+    )
+    return decode(data, error=error)

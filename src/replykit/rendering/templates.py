@@ -10,11 +10,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, Template, meta, nodes
+from jinja2 import FileSystemBytecodeCache, StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
+from replykit.packs.loader import PackLoader
 from replykit.packs.scenario import Scenario
 from replykit.rendering.filters import FILTERS
 
@@ -58,7 +59,7 @@ def make_environment(roots: list[Path]) -> SandboxedEnvironment:
     """The sandboxed Jinja2 environment: undefined names are errors, nothing is HTML-escaped."""
     env = SandboxedEnvironment(
         bytecode_cache=_bytecode_cache(),
-        loader=FileSystemLoader([str(r) for r in roots if r.is_dir()], encoding="utf-8"),
+        loader=PackLoader(roots),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
