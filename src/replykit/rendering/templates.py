@@ -15,10 +15,11 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, Te
 from jinja2.sandbox import SandboxedEnvironment
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
-from replykit.rendering.filters import FILTERS
 from replykit.packs.scenario import Scenario
+from replykit.rendering.filters import FILTERS, FilterMisuse
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
+_OUTPUT_TAG = re.compile(r"\{\{.*?\}\}")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 EXTRA_NAMES = ("lang",)
 
@@ -157,6 +158,20 @@ def _where(tb: TracebackType | None, default: Path) -> tuple[Path, int | None]:
     return path, line
 
 
+def _expression(path: Path, line: int | None, filter_name: str) -> str:
+    """The ``{{ ... }}`` on that line of the template that uses the filter, as written, or ''."""
+    if line is None:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if not 0 < line <= len(lines):
+        return ""
+    uses = re.compile(r"\|\s*" + re.escape(filter_name) + r"\b")
+    return next((tag for tag in _OUTPUT_TAG.findall(lines[line - 1]) if uses.search(tag)), "")
+
+
 def normalise(text: str) -> str:
     """Trailing spaces off every line, at most one blank line in a row, one final newline."""
     lines = [line.rstrip() for line in text.splitlines()]
@@ -175,6 +190,11 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
             f"{path}:{line or '?'}: template refused by the sandbox: {exc}",
             hint="templates may use fields, filters and tests, not Python internals",
         ) from None
+    except FilterMisuse as exc:
+        path, line = _where(sys.exc_info()[2], template.path)
+        expression = _expression(path, line, exc.filter)
+        message = f"{expression}: {exc}" if expression else str(exc)
+        raise ScenarioInvalid(message, path=path, line=line, hint=exc.hint) from None
     except TemplateNotFound as exc:
         path, line = _where(sys.exc_info()[2], template.path)
         raise ScenarioInvalid(f"included template not found: {exc.name}", path=path, line=line) from None
