@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import decimal
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from jinja2 import Undefined, pass_context
 from jinja2.runtime import Context
 
 from replykit.limits import MAX_LIST_ITEMS
+from replykit.rendering.sandbox import TemplateStopped
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 """Unicode directional isolates: left-to-right isolate, first-strong isolate, pop."""
@@ -161,8 +162,8 @@ def format_money_filter(context: Context, amount: Decimal | int, currency: str |
 def and_list_filter(context: Context, values: Iterable[Any]) -> str:
     """``{{ items | and_list }}``: 'mug and towel', 'Tasse und Handtuch', 'マグ、タオル'.
 
-    Raises FilterMisuse for text, a number or anything else that is not a list, and for
-    more than MAX_LIST_ITEMS items.
+    Raises FilterMisuse for text, a number or anything else that is not a list, and
+    TemplateStopped for more than MAX_LIST_ITEMS items.
     """
     from babel.lists import format_list
 
@@ -176,7 +177,7 @@ def and_list_filter(context: Context, values: Iterable[Any]) -> str:
     items: list[str] = []
     for value in values:
         if len(items) == MAX_LIST_ITEMS:
-            raise FilterMisuse("and_list", f"the and_list filter joins at most {MAX_LIST_ITEMS} items")
+            raise TemplateStopped(f"the and_list filter joins at most {MAX_LIST_ITEMS} items")
         items.append(str(value))
     return str(format_list(items, style="standard", locale=_locale(context, "and_list")))
 
@@ -193,7 +194,7 @@ def isolate_filter(value: Any) -> str:
     return f"{FSI}{value}{PDI}"
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "date": format_date_filter,
     "money": format_money_filter,
     "and_list": and_list_filter,
