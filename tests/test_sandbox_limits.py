@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -20,6 +21,7 @@ from replykit.errors import ScenarioInvalid, SecurityViolation
 from replykit.limits import RENDER_CPU_SECONDS
 from replykit.packs.fields import resolve_values
 from replykit.packs.library import Library, search_path
+from replykit.rendering import templates
 from replykit.rendering.sandbox import ReplySandbox, TemplateStopped, cpu_budget
 from replykit.rendering.templates import Reply, render_scenario
 
@@ -432,3 +434,56 @@ def test_templates_cached_before_the_limits_are_compiled_again(make_pack: MakePa
     old_cache.set_bucket(bucket)
     with pytest.raises(SecurityViolation, match="repeating a text 10,000,000 times"):
         render_pack(pack)
+
+
+@pytest.fixture
+def cache_folder(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where compiled templates go in the test home; the once-per-process warning is reset."""
+    monkeypatch.setattr(templates, "_cache_warned", False)
+    return isolated_home / "cache" / "replykit" / "templates"
+
+
+def test_the_cache_folders_replykit_creates_are_private(
+    make_pack: MakePack, cache_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    render_line(make_pack, "Hi")
+    for folder in (cache_folder.parent.parent, cache_folder.parent, cache_folder):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert any(cache_folder.glob("*.cache"))
+    assert capsys.readouterr().err == ""
+
+
+# fmt: off
+UNSAFE_CACHE = [
+    pytest.param("templates", 0o775, "other users can write to it", id="group-writable-cache"),
+    pytest.param("templates", 0o707, "other users can write to it", id="world-writable-cache"),
+    pytest.param("replykit", 0o777, "other users can write to it", id="world-writable-parent"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("which", "mode", "problem"), UNSAFE_CACHE)
+def test_a_cache_others_can_write_is_not_used(
+    make_pack: MakePack, cache_folder: Path, capsys: pytest.CaptureFixture[str], which: str, mode: int, problem: str
+) -> None:
+    cache_folder.mkdir(parents=True)
+    unsafe = cache_folder if which == "templates" else cache_folder.parent
+    unsafe.chmod(mode)
+    assert render_line(make_pack, "Hi {{ name }}").body == "Hi Alice\n"
+    assert render_line(make_pack, "Bye {{ name }}").body == "Bye Alice\n"
+    assert not any(cache_folder.glob("*.cache"))
+    assert capsys.readouterr().err == f"warning: {templates.cache_warning(unsafe, problem)}\n"
+
+
+def test_a_cache_another_user_owns_is_not_used(
+    make_pack: MakePack, cache_folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_folder.mkdir(parents=True)
+    monkeypatch.setattr(os, "getuid", lambda: cache_folder.stat().st_uid + 1)
+    assert render_line(make_pack, "Hi {{ name }}").body == "Hi Alice\n"
+    assert not any(cache_folder.glob("*.cache"))
+    warning = capsys.readouterr().err
+    assert warning == f"warning: {templates.cache_warning(cache_folder.parent, 'it belongs to another user')}\n"
+    assert warning.startswith(
+        f"warning: not using the template cache {cache_folder.parent}: it belongs to another user"
+    )

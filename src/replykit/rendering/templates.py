@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -52,17 +53,69 @@ class _TemplateCache(FileSystemBytecodeCache):
         return super().get_cache_key(f"{CODE_VERSION}|{name}", filename)
 
 
+def cache_warning(folder: Path, problem: str) -> str:
+    """The warning shown once when the compiled-template cache is not used because it is not safe."""
+    return (
+        f"not using the template cache {folder}: {problem}, and replykit would run the compiled code in it; "
+        "rendering without it (remove the folder and replykit makes a private one)"
+    )
+
+
+def _unsafe(folder: Path) -> str:
+    """Why replykit must not load compiled code from this folder, or '' when it may."""
+    try:
+        info = folder.stat()
+    except OSError as exc:
+        return f"it cannot be checked ({exc.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    if sys.platform != "win32":  # Windows grants access by ACLs, which st_mode does not show
+        if info.st_uid != os.getuid():
+            return "it belongs to another user"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return "other users can write to it"
+    return ""
+
+
+def _make_private(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700 (``mkdir -p`` would use the umask's)."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+_cache_warned = False
+
+
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates cached per user; a cache that cannot be written is simply not used."""
+    """Compiled templates cached per user, in folders only the user can write.
+
+    A cache that cannot be created is simply not used. One that another user owns or can
+    write (the cache folder or its parent under the user cache root) is not used either,
+    with a warning on stderr once per process: loading compiled code from it would run
+    whatever that user put there.
+    """
+    global _cache_warned
     if os.environ.get("REPLYKIT_NO_CACHE"):
         return None
     from platformdirs import user_cache_path
 
-    folder = user_cache_path("replykit", appauthor=False) / "templates"
+    root = user_cache_path("replykit", appauthor=False)
+    folder = root / "templates"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_private(folder)
     except OSError:
         return None
+    for path in (root, folder):
+        problem = _unsafe(path)
+        if problem:
+            if not _cache_warned:
+                _cache_warned = True
+                sys.stderr.write(f"warning: {cache_warning(path, problem)}\n")
+            return None
     return _TemplateCache(str(folder))
 
 
