@@ -8,6 +8,7 @@ import resource
 import signal
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -157,6 +158,7 @@ STOPPED = [
     pytest.param(doubling("'ab'", "ns.x + ns.x"), "adding a text and a text with + would build more than 1,000,000 characters", id="plus-doubling-in-a-loop"),
     pytest.param(doubling("[1]", "[ns.x, ns.x]"), "a list or mapping written in the template would build more than 1,000,000 characters", id="list-literal-doubling"),
     pytest.param(doubling("{}", "{'a': ns.x, 'b': ns.x}"), "a list or mapping written in the template would build", id="dict-literal-doubling"),
+    pytest.param("{% set ns = namespace(s='') %}{% for i in range(10000) %}{% set ns.s = ns.s ~ 'x' * 1000 %}{% endfor %}", "joining with ~ would build", id="tilde-growing-in-a-loop"),
     pytest.param("{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% endif %}{% endmacro %}{{ d('ab', 40) }}", "joining with ~ would build", id="tilde-doubling-in-a-macro"),
     pytest.param(BIG + "{{ big ~ big }}", "joining with ~ would build more than 1,000,000 characters", id="tilde-two-big-texts"),
     pytest.param("{{ range(100000) }}", "range(100000) is longer than 10000 items", id="range"),
@@ -200,6 +202,7 @@ STOPPED = [
     pytest.param("{% set x %}{% for i in range(10000) %}{{ 'a' * 1000 }}{% endfor %}{% endset %}{{ x|length }}", "the reply grew past", id="set-block-too-long"),
     pytest.param("{% filter upper %}{% for i in range(10000) %}{{ 'a' * 1000 }}{% endfor %}{% endfilter %}", "the reply grew past", id="filter-block-too-long"),
     pytest.param("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}", "macros or includes call themselves too deeply", id="recursive-macro"),
+    pytest.param("{% include 's/en.j2' %}", "macros or includes call themselves too deeply", id="template-including-itself"),
     pytest.param("{{ ((amount * 10**4000) ** 249)|int }}", "the int filter would turn 1.350806802445816731161494606E+996273 into a number of more than 4300 digits", id="int-of-a-huge-decimal"),
     pytest.param("{{ '%d' % ((amount * 10**4000) ** 249) }}", "'%d' would turn 1.350806802445816731161494606E+996273 into a number of more than 4300 digits", id="percent-d-of-a-huge-decimal"),
     pytest.param("{{ ((amount * 10**4000) ** 249).as_integer_ratio() }}", "as_integer_ratio() of 1.350806802445816731161494606E+996273 would give numbers of more than 4300 digits", id="ratio-of-a-huge-decimal"),
@@ -335,6 +338,22 @@ def test_a_template_too_slow_to_compile_is_stopped(make_pack: MakePack) -> None:
     with pytest.raises(SecurityViolation) as caught:
         render_pack(pack)
     assert caught.value.message == f"{pack / 's' / 'en.j2'}: template stopped: compiling took more than 2 s of CPU"
+
+
+@pytest.mark.skipif(not hasattr(sys, "set_int_max_str_digits"), reason="Python before 3.10.7 prints any number")
+def test_a_number_too_long_for_python_to_print_is_stopped(make_pack: MakePack) -> None:
+    pack = line_pack(make_pack, "{{ 2 ** 3000 }}")
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)  # as PYTHONINTMAXSTRDIGITS=640 would
+    try:
+        with pytest.raises(SecurityViolation) as caught:
+            render_pack(pack)
+    finally:
+        sys.set_int_max_str_digits(previous)
+    assert (
+        caught.value.message
+        == f"{pack / 's' / 'en.j2'}:3: template stopped: a number has more than 640 digits to print"
+    )
 
 
 def test_a_subject_longer_than_a_mail_header_line_is_a_scenario_error(make_pack: MakePack) -> None:

@@ -233,10 +233,11 @@ def _on_cpu_timer(signum: int, frame: types.FrameType | None) -> None:
 def cpu_budget(seconds: float = RENDER_CPU_SECONDS) -> Iterator[None]:
     """Raise TemplateStopped in the code inside once it has used ``seconds`` of CPU time.
 
-    On the main thread of a POSIX process a profiling timer (SIGPROF) interrupts even a
-    loop that calls nothing; the timer and handler already set, if any, are put back
-    after. Elsewhere (other threads, Windows) the sandbox's hooks and every loop
-    iteration compare the thread's CPU time with a deadline. Nested budgets use the outer one.
+    On the main thread of a POSIX process a profiling timer (SIGPROF, which counts the
+    whole process's CPU time) interrupts even a loop that calls nothing; the timer and
+    handler already set, if any, are put back after. Elsewhere (other threads, Windows)
+    the sandbox's hooks and every loop iteration compare the thread's CPU time with a
+    deadline. Nested budgets use the outer one.
     """
     global _timer_armed
     state = _STATE
@@ -702,10 +703,12 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
         return _checked_result(super().call(context, obj, *args, **kwargs), doing)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` from a template, as Jinja2's sandbox allows it; a place to check the CPU budget."""
         _tick()
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
+        """``obj[argument]`` from a template, as Jinja2's sandbox allows it; a place to check the CPU budget."""
         _tick()
         return super().getitem(obj, argument)
 

@@ -329,12 +329,13 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
         raise ScenarioInvalid(_printable(message), path=path, line=line, hint=exc.hint) from None
     except TemplateNotFound as exc:
         path, line = _where(sys.exc_info()[2], template.path)
-        raise ScenarioInvalid(f"included template not found: {exc.name}", path=path, line=line) from None
+        raise ScenarioInvalid(_printable(f"included template not found: {exc.name}"), path=path, line=line) from None
     except (UndefinedError, TemplateError) as exc:
         raise _template_error(template, f"template error: {exc}") from None
     except ValueError as exc:
         if "integer string conversion" in str(exc):  # Python's own limit on printing long numbers
-            raise _stopped(template, f"a number has more than {MAX_INT_DIGITS} digits to print") from None
+            digits = getattr(sys, "get_int_max_str_digits", lambda: MAX_INT_DIGITS)()
+            raise _stopped(template, f"a number has more than {digits} digits to print") from None
         raise _template_error(template, f"template error: {exc}") from None
     except (TypeError, ArithmeticError, LookupError, AttributeError) as exc:
         raise _template_error(template, f"template error: {exc}") from None
