@@ -303,6 +303,7 @@ BROKEN = [
     pytest.param("{{ name + 1 }}", 'template error: can only concatenate str (not "int") to str', id="type-error"),
     pytest.param("{{ name['\x1b[31m'] }}", "template error: 'str object' has no attribute '\\x1b[31m'", id="escape-in-the-message"),
     pytest.param("{{ [1, 2]|first(3) }}", "template error:", id="wrong-filter-arguments"),
+    pytest.param("{{ '%(a)s %(b)s' % {'a': 1} }}", "template error: no key 'b'", id="missing-format-key"),
 ]
 # fmt: on
 

@@ -338,7 +338,8 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
             raise _stopped(template, f"a number has more than {digits} digits to print") from None
         raise _template_error(template, f"template error: {exc}") from None
     except (TypeError, ArithmeticError, LookupError, AttributeError) as exc:
-        raise _template_error(template, f"template error: {exc}") from None
+        detail = f"no key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise _template_error(template, f"template error: {detail}") from None
     body = normalise(raw_body)
     if "\n" in subject:
         raise ScenarioInvalid("the subject renders to more than one line", path=template.path, line=1)
