@@ -92,7 +92,7 @@ class ScenarioInvalid(FileProblem):
 
 
 class SecurityViolation(ReplykitError, PermissionError):
-    """A template tried to reach Python internals and was refused by the sandbox."""
+    """A template tried to reach Python internals, or was stopped by a limit on size, digits or CPU time."""
 
     exit_code = SECURITY
 

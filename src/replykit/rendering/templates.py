@@ -1,26 +1,31 @@
-"""Turning a scenario and field values into a reply, in Jinja2's sandbox."""
+"""Turning a scenario and field values into a reply, in replykit's Jinja2 sandbox (see sandbox.py)."""
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import FileSystemBytecodeCache, StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
+from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS, RENDER_CPU_SECONDS
 from replykit.packs.loader import PackLoader
 from replykit.packs.scenario import Scenario
-from replykit.rendering.filters import FILTERS
+from replykit.rendering.filters import FILTERS, FilterMisuse
+from replykit.rendering.sandbox import CODE_VERSION, ReplySandbox, TemplateStopped, check_printed, cpu_budget
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
+_OUTPUT_TAG = re.compile(r"\{\{.*?\}\}")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EXTRA_NAMES = ("lang",)
 
 
@@ -35,29 +40,90 @@ class Reply:
     values: dict[str, Any]
 
 
-def _refuse_none(value: Any) -> Any:
+def _finalize(value: Any) -> Any:
+    """Every ``{{ }}`` passes here: an empty value is an error rather than 'None', a huge one is refused."""
     if value is None:
         raise UndefinedError("a template printed a field that has no value; guard it with {% if FIELD %}")
-    return value
+    return check_printed(value)
+
+
+class _TemplateCache(FileSystemBytecodeCache):
+    """Jinja2's file cache, with keys that change when replykit's sandbox compiles differently."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{CODE_VERSION}|{name}", filename)
+
+
+def cache_warning(folder: Path, problem: str) -> str:
+    """The warning shown once when the compiled-template cache is not used because it is not safe."""
+    return (
+        f"not using the template cache {folder}: {problem}, and replykit would run the compiled code in it; "
+        "rendering without it (remove the folder and replykit makes a private one)"
+    )
+
+
+def _unsafe(folder: Path) -> str:
+    """Why replykit must not load compiled code from this folder, or '' when it may."""
+    try:
+        info = folder.stat()
+    except OSError as exc:
+        return f"it cannot be checked ({exc.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    if sys.platform != "win32":  # Windows grants access by ACLs, which st_mode does not show
+        if info.st_uid != os.getuid():
+            return "it belongs to another user"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return "other users can write to it"
+    return ""
+
+
+def _make_private(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700 (``mkdir -p`` would use the umask's)."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+_cache_warned = False
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates cached per user; a cache that cannot be written is simply not used."""
+    """Compiled templates cached per user, in folders only the user can write.
+
+    A cache that cannot be created is simply not used. One that another user owns or can
+    write (the cache folder or its parent under the user cache root) is not used either,
+    with a warning on stderr once per process: loading compiled code from it would run
+    whatever that user put there.
+    """
+    global _cache_warned
     if os.environ.get("REPLYKIT_NO_CACHE"):
         return None
     from platformdirs import user_cache_path
 
-    folder = user_cache_path("replykit", appauthor=False) / "templates"
+    root = user_cache_path("replykit", appauthor=False)
+    folder = root / "templates"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_private(folder)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    for path in (root, folder):
+        problem = _unsafe(path)
+        if problem:
+            if not _cache_warned:
+                _cache_warned = True
+                sys.stderr.write(f"warning: {cache_warning(path, problem)}\n")
+            return None
+    return _TemplateCache(str(folder))
 
 
-def make_environment(roots: list[Path]) -> SandboxedEnvironment:
+def make_environment(roots: list[Path]) -> ReplySandbox:
     """The sandboxed Jinja2 environment: undefined names are errors, nothing is HTML-escaped."""
-    env = SandboxedEnvironment(
+    return ReplySandbox(
+        filters=FILTERS,
         bytecode_cache=_bytecode_cache(),
         loader=PackLoader(roots),
         undefined=StrictUndefined,
@@ -65,11 +131,9 @@ def make_environment(roots: list[Path]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        finalize=_refuse_none,
+        finalize=_finalize,
         auto_reload=False,
     )
-    env.filters.update(FILTERS)
-    return env
 
 
 @dataclass(frozen=True)
@@ -88,7 +152,20 @@ def _first_line_of(ast: nodes.Template, name: str) -> int | None:
     return None
 
 
-def _compile(env: SandboxedEnvironment, source: str, path: Path, part: str, known: set[str]) -> Template:
+def _undeclared(ast: nodes.Template, unknown: list[str], known: set[str], path: Path) -> ScenarioInvalid:
+    name = unknown[0]
+    hint = did_you_mean(name, sorted(known))
+    return ScenarioInvalid(
+        f"template uses undeclared variable{'s' if len(unknown) > 1 else ''} "
+        + ", ".join(unknown)
+        + (f"; {hint}" if hint else ""),
+        path=path,
+        line=_first_line_of(ast, name),
+        hint="declare it under 'fields:' in scenario.yaml, or correct the name",
+    )
+
+
+def _compile(env: ReplySandbox, source: str, path: Path, part: str, known: set[str]) -> Template:
     cache = env.bytecode_cache
     if cache is not None:
         # The key holds the declared names: the undeclared-variable check below ran against them.
@@ -97,21 +174,16 @@ def _compile(env: SandboxedEnvironment, source: str, path: Path, part: str, know
             return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
     try:
         ast = env.parse(source, path.name, str(path))
+        unknown = sorted(meta.find_undeclared_variables(ast) - known - set(env.globals))
+        if unknown:
+            raise _undeclared(ast, unknown, known, path)
+        code = env.compile(ast, path.name, str(path))
     except TemplateSyntaxError as exc:
-        raise ScenarioInvalid(f"template syntax error: {exc.message}", path=path, line=exc.lineno) from None
-    unknown = sorted(meta.find_undeclared_variables(ast) - known - set(env.globals))
-    if unknown:
-        name = unknown[0]
-        hint = did_you_mean(name, sorted(known))
         raise ScenarioInvalid(
-            f"template uses undeclared variable{'s' if len(unknown) > 1 else ''} "
-            + ", ".join(unknown)
-            + (f"; {hint}" if hint else ""),
-            path=path,
-            line=_first_line_of(ast, name),
-            hint="declare it under 'fields:' in scenario.yaml, or correct the name",
-        )
-    code = env.compile(ast, path.name, str(path))
+            f"template syntax error: {_printable(exc.message or '')}", path=path, line=exc.lineno
+        ) from None
+    except (RecursionError, MemoryError, SyntaxError):
+        raise ScenarioInvalid("the template nests brackets, filters or tags too deeply", path=path) from None
     if cache is not None:
         bucket.code = code
         try:
@@ -121,7 +193,7 @@ def _compile(env: SandboxedEnvironment, source: str, path: Path, part: str, know
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-def load_template(env: SandboxedEnvironment, scenario: Scenario, lang: str) -> ReplyTemplate:
+def load_template(env: ReplySandbox, scenario: Scenario, lang: str) -> ReplyTemplate:
     """Read and compile a language file: a 'Subject:' line, a blank line, then the body."""
     path = scenario.template(lang)
     try:
@@ -140,22 +212,50 @@ def load_template(env: SandboxedEnvironment, scenario: Scenario, lang: str) -> R
     if body.split("\n", 1)[0].strip():
         raise ScenarioInvalid("the 'Subject:' line must be followed by a blank line", path=path, line=2)
     known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
-    # The body keeps its place in the file (padded with newlines) so errors name the right line.
-    return ReplyTemplate(
-        path=path,
-        subject=_compile(env, match.group(1), path, "subject", known),
-        body=_compile(env, "\n" + body, path, "body", known),
-    )
+    try:
+        with cpu_budget():
+            subject = _compile(env, match.group(1), path, "subject", known)
+            # The body keeps its place in the file (padded with newlines) so errors name the right line.
+            compiled_body = _compile(env, "\n" + body, path, "body", known)
+    except TemplateStopped:
+        raise SecurityViolation(
+            f"{path}: template stopped: compiling took more than {RENDER_CPU_SECONDS:g} s of CPU",
+            hint="a reply template is a few paragraphs; this one is too large or too intricate",
+        ) from None
+    return ReplyTemplate(path=path, subject=subject, body=compiled_body)
 
 
 def _where(tb: TracebackType | None, default: Path) -> tuple[Path, int | None]:
+    """The template file and line an exception came from: its innermost template frame."""
     path, line = default, None
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if name.endswith(".j2"):
-            path, line = Path(name), tb.tb_lineno
+            template = tb.tb_frame.f_globals.get("__jinja_template__")
+            # Jinja2 rewrites tracebacks to template lines, except when a second error cut that short.
+            line = tb.tb_lineno if template is None else template.get_corresponding_lineno(tb.tb_lineno)
+            path = Path(name)
         tb = tb.tb_next
     return path, line
+
+
+def _printable(text: str) -> str:
+    """A message quoting template text, with control characters (a terminal's escapes) made visible."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def _expression(path: Path, line: int | None, filter_name: str) -> str:
+    """The ``{{ ... }}`` on that line of the template that uses the filter, as written, or ''."""
+    if line is None:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if not 0 < line <= len(lines):
+        return ""
+    uses = re.compile(r"\|\s*" + re.escape(filter_name) + r"\b")
+    return next((tag for tag in _OUTPUT_TAG.findall(lines[line - 1]) if uses.search(tag)), "")
 
 
 def normalise(text: str) -> str:
@@ -164,26 +264,92 @@ def normalise(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
+def _generate(template: Template, context: dict[str, Any], limit: int) -> str:
+    """Render piece by piece, stopping in the template (so the error names its line) past ``limit`` characters."""
+    pieces = cast(Generator[str, None, None], template.generate(context))
+    kept: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > limit:
+            pieces.throw(TemplateStopped(f"the reply grew past {MAX_REPLY_CHARS:,} characters"))
+        kept.append(piece)
+    return "".join(kept)
+
+
+def _render_parts(template: ReplyTemplate, context: dict[str, Any]) -> tuple[str, str]:
+    with cpu_budget():
+        subject = _generate(template.subject, context, MAX_REPLY_CHARS).strip()
+        body = _generate(template.body, context, MAX_REPLY_CHARS - len(subject))
+    return subject, body
+
+
+def _stopped(template: ReplyTemplate, reason: str) -> SecurityViolation:
+    path, line = _where(sys.exc_info()[2], template.path)
+    return SecurityViolation(
+        f"{path}:{line or '?'}: template stopped: {_printable(reason)}",
+        hint="a reply template renders a few paragraphs; see 'The format' in the README for the limits",
+    )
+
+
+def _template_error(template: ReplyTemplate, message: str) -> ScenarioInvalid:
+    path, line = _where(sys.exc_info()[2], template.path)
+    return ScenarioInvalid(_printable(message), path=path, line=line)
+
+
 def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], *, lang: str) -> Reply:
-    """Render subject and body with the given (already validated) values."""
+    """Render subject and body with the given (already validated) values.
+
+    Raises ScenarioInvalid (with file and line) for a broken template, a filter on the
+    wrong kind of value or a subject that is not one line of at most MAX_SUBJECT_CHARS,
+    and SecurityViolation for a template refused by the sandbox or stopped by a limit:
+    more than MAX_REPLY_CHARS of reply, RENDER_CPU_SECONDS of CPU, too deep recursion or
+    too large a value (see replykit.limits).
+    """
     context = {**values, "lang": lang}
     try:
-        subject = template.subject.render(context).strip()
-        body = normalise(template.body.render(context))
+        subject, raw_body = _render_parts(template, context)
+    except TemplateStopped as exc:
+        raise _stopped(template, str(exc)) from None
     except SecurityError as exc:
         path, line = _where(sys.exc_info()[2], template.path)
         raise SecurityViolation(
-            f"{path}:{line or '?'}: template refused by the sandbox: {exc}",
+            f"{path}:{line or '?'}: template refused by the sandbox: {_printable(str(exc))}",
             hint="templates may use fields, filters and tests, not Python internals",
         ) from None
+    except RecursionError:
+        raise _stopped(template, "macros or includes call themselves too deeply") from None
+    except MemoryError:
+        raise _stopped(template, "it ran out of memory") from None
+    except OverflowError as exc:
+        raise _stopped(template, f"a number grew too large: {exc.args[-1] if exc.args else exc}") from None
+    except FilterMisuse as exc:
+        path, line = _where(sys.exc_info()[2], template.path)
+        expression = _expression(path, line, exc.filter)
+        message = f"{expression}: {exc}" if expression else str(exc)
+        raise ScenarioInvalid(_printable(message), path=path, line=line, hint=exc.hint) from None
     except TemplateNotFound as exc:
         path, line = _where(sys.exc_info()[2], template.path)
-        raise ScenarioInvalid(f"included template not found: {exc.name}", path=path, line=line) from None
+        raise ScenarioInvalid(_printable(f"included template not found: {exc.name}"), path=path, line=line) from None
     except (UndefinedError, TemplateError) as exc:
-        path, line = _where(sys.exc_info()[2], template.path)
-        raise ScenarioInvalid(f"template error: {exc}", path=path, line=line) from None
+        raise _template_error(template, f"template error: {exc}") from None
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's own limit on printing long numbers
+            digits = getattr(sys, "get_int_max_str_digits", lambda: MAX_INT_DIGITS)()
+            raise _stopped(template, f"a number has more than {digits} digits to print") from None
+        raise _template_error(template, f"template error: {exc}") from None
+    except (TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        detail = f"no key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise _template_error(template, f"template error: {detail}") from None
+    body = normalise(raw_body)
     if "\n" in subject:
         raise ScenarioInvalid("the subject renders to more than one line", path=template.path, line=1)
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise ScenarioInvalid(
+            f"the subject renders to {len(subject):,} characters, more than {MAX_SUBJECT_CHARS:,}",
+            path=template.path,
+            line=1,
+        )
     return Reply(scenario=scenario.id, language=lang, subject=subject, body=body, values=values)
 
 
