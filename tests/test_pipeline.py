@@ -227,3 +227,15 @@ def test_a_closed_stdout_is_a_clear_error(replykit_bin: str, args: list[str]) ->
 def test_profile_addresses_pass_the_same_check_as_from(key: str, value: str) -> None:
     result = CliRunner().invoke(app, ["config", "set", key, value])
     assert result.exit_code == errors.INVALID_VALUE and "expected an" in result.stderr
+
+
+def test_an_unsafe_template_cache_is_reported_through_the_console(replykit_bin: str, isolated_home: Path) -> None:
+    cache = isolated_home / "cache" / "replykit" / "templates"
+    cache.mkdir(parents=True)
+    cache.chmod(0o777)
+    done = subprocess.run(
+        [replykit_bin, "render", "missing-items", "--name", "A"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("Dear A,")
+    assert done.stderr.startswith(f"warning: not using the template cache {cache}: other users can write to it")
+    assert done.stderr.count("\n") == 1

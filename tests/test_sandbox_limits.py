@@ -58,11 +58,16 @@ def line_pack(make_pack: MakePack, line: str, *, lang: str = "en", subject: str 
     return make_pack(files)
 
 
+def warn(message: str) -> None:
+    """What the command line does with a notice."""
+    sys.stderr.write(f"warning: {message}\n")
+
+
 def render_pack(pack: Path, *, lang: str = "en", **values: str) -> Reply:
     library = Library(search_path(templates_dirs=(pack,), environ={}))
     scenario = library.find("s")
     resolved = resolve_values(scenario.fields, cli={**VALUES, **values})
-    return render_scenario(scenario, resolved, lang=lang, roots=library.roots)
+    return render_scenario(scenario, resolved, lang=lang, roots=library.roots, on_notice=warn)
 
 
 def render_line(make_pack: MakePack, line: str, *, lang: str = "en", **values: str) -> Reply:

@@ -67,13 +67,13 @@ class Composer:
             self._scenarios[scenario_id] = self.library.find(scenario_id)
         return self._scenarios[scenario_id]
 
-    def _template(self, scenario: Scenario, lang: str) -> ReplyTemplate:
+    def _template(self, scenario: Scenario, lang: str, notice: Notify) -> ReplyTemplate:
         from replykit.rendering.templates import load_template, make_environment
 
         key = (scenario.id, lang)
         if key not in self._templates:
             if self._environment is None:
-                self._environment = make_environment(self.library.roots)
+                self._environment = make_environment(self.library.roots, on_notice=notice)
             self._templates[key] = load_template(self._environment, scenario, lang)
         return self._templates[key]
 
@@ -122,7 +122,7 @@ class Composer:
         values = _resolve(scenario, dict(cli or {}), data, profile.field_values if profile else {}, ask)
         from replykit.rendering.templates import render
 
-        reply = render(self._template(scenario, choice.language), scenario, values, lang=choice.language)
+        reply = render(self._template(scenario, choice.language, notice), scenario, values, lang=choice.language)
         return Composed(reply, scenario, tuple(notices))
 
 

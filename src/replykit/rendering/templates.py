@@ -6,7 +6,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -91,12 +91,12 @@ def _make_private(folder: Path) -> None:
 _cache_warned = False
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
+def _bytecode_cache(on_notice: Callable[[str], None] | None = None) -> FileSystemBytecodeCache | None:
     """Compiled templates cached per user, in folders only the user can write.
 
     A cache that cannot be created is simply not used. One that another user owns or can
     write (the cache folder or its parent under the user cache root) is not used either,
-    with a warning on stderr once per process: loading compiled code from it would run
+    and ``on_notice`` hears why, once per process: loading compiled code from it would run
     whatever that user put there.
     """
     global _cache_warned
@@ -113,18 +113,21 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     for path in (root, folder):
         problem = _unsafe(path)
         if problem:
-            if not _cache_warned:
+            if not _cache_warned and on_notice is not None:
                 _cache_warned = True
-                sys.stderr.write(f"warning: {cache_warning(path, problem)}\n")
+                on_notice(cache_warning(path, problem))
             return None
     return _TemplateCache(str(folder))
 
 
-def make_environment(roots: list[Path]) -> ReplySandbox:
-    """The sandboxed Jinja2 environment: undefined names are errors, nothing is HTML-escaped."""
+def make_environment(roots: list[Path], *, on_notice: Callable[[str], None] | None = None) -> ReplySandbox:
+    """The sandboxed Jinja2 environment: undefined names are errors, nothing is HTML-escaped.
+
+    ``on_notice`` hears why the template cache is not used, when it is not safe to use.
+    """
     return ReplySandbox(
         filters=FILTERS,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(on_notice),
         loader=PackLoader(roots),
         undefined=StrictUndefined,
         autoescape=False,
@@ -353,7 +356,14 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
     return Reply(scenario=scenario.id, language=lang, subject=subject, body=body, values=values)
 
 
-def render_scenario(scenario: Scenario, values: dict[str, Any], *, lang: str, roots: list[Path]) -> Reply:
-    """Compile the scenario's template for ``lang`` and render it."""
-    env = make_environment(roots)
+def render_scenario(
+    scenario: Scenario,
+    values: dict[str, Any],
+    *,
+    lang: str,
+    roots: list[Path],
+    on_notice: Callable[[str], None] | None = None,
+) -> Reply:
+    """Compile the scenario's template for ``lang`` and render it (``on_notice``: see make_environment)."""
+    env = make_environment(roots, on_notice=on_notice)
     return render(load_template(env, scenario, lang), scenario, values, lang=lang)
