@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from replykit.errors import (
     ConfigInvalid,
@@ -219,8 +219,7 @@ class Config:
         return replace(self, default_profile=profile)
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where the config file is, and what chose it."""
 
     path: Path

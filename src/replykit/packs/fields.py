@@ -17,12 +17,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from replykit.errors import InvalidValue, MissingFields, UsageError, did_you_mean
 from replykit.packs.yamlio import decode, parse_data
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 # A --data file holds one reply's values; 16 MiB is far past any real one.
 MAX_DATA_FILE_BYTES = 16 * 1024 * 1024
@@ -46,6 +48,8 @@ def _parse_integer(raw: str) -> int:
 
 
 def _parse_decimal(raw: str) -> Decimal:
+    from decimal import Decimal, InvalidOperation  # imported when a decimal field has a value
+
     if not _DECIMAL.fullmatch(raw.strip()):
         raise ValueError
     try:
@@ -99,8 +103,7 @@ def join_list(items: list[str]) -> str:
     return ", ".join(item.replace("\\", "\\\\").replace(",", "\\,") for item in items)
 
 
-@dataclass(frozen=True)
-class FieldType:
+class FieldType(NamedTuple):
     """How a field's text becomes a value, and how to describe what it accepts."""
 
     parse: Callable[[str], Any]
@@ -245,6 +248,8 @@ def amount_problems(fields: tuple[Field, ...], values: Mapping[str, Any]) -> lis
     code = values.get(CURRENCY_FIELD)
     if not code or not any(f.name == CURRENCY_FIELD and f.type == "currency" for f in fields):
         return []
+    from decimal import Decimal
+
     from babel.numbers import get_currency_precision
 
     precision = get_currency_precision(code)

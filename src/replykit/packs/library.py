@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.packs.languages import parse_tag
@@ -40,8 +40,7 @@ def user_dir() -> Path:
     return user_data_path("replykit", appauthor=False) / "scenarios"
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     """A folder of scenarios and where it was configured."""
 
     path: Path
@@ -88,8 +87,7 @@ def _scenario_dirs(root: Path) -> list[Path]:
     ]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One scenario id as found on the search path: the winning definition and the ones it hides."""
 
     id: str

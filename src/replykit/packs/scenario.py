@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.options import RESERVED_FIELD_NAMES
@@ -198,8 +198,7 @@ def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
     return result
 
 
-@dataclass(frozen=True)
-class FieldCatalogue:
+class FieldCatalogue(NamedTuple):
     """Field definitions shared by every scenario (``_fields.yaml`` in a pack's root)."""
 
     specs: dict[str, tuple[LineMapping, Path]]

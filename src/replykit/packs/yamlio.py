@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,14 +93,16 @@ def _check_event(event: yaml.Event) -> None:
         )
 
 
-@dataclass
 class _Frame:
     """A list or mapping being built, and for a mapping the key waiting for its value."""
 
-    value: list[Any] | LineMapping
-    line: int
-    key: str | None = None
-    key_line: int = 0
+    __slots__ = ("value", "line", "key", "key_line")
+
+    def __init__(self, value: list[Any] | LineMapping, line: int) -> None:
+        self.value = value
+        self.line = line
+        self.key: str | None = None
+        self.key_line = 0
 
 
 def _add(frame: _Frame, value: Any, line: int) -> None:

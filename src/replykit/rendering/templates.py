@@ -10,7 +10,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from jinja2 import FileSystemBytecodeCache, StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -139,8 +139,7 @@ def make_environment(roots: list[Path], *, on_notice: Callable[[str], None] | No
     )
 
 
-@dataclass(frozen=True)
-class ReplyTemplate:
+class ReplyTemplate(NamedTuple):
     """A language file compiled: its subject line and its body."""
 
     path: Path
