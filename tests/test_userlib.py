@@ -8,6 +8,7 @@ import pytest
 
 from conftest import editor
 from replykit import errors
+from replykit.check import check_one
 from replykit.errors import InputOutputError, ReplykitError, ScenarioNotFound, UsageError
 from replykit.packs import authoring as userlib
 from replykit.packs.library import Library, builtin_dir, search_path, user_dir
@@ -38,7 +39,7 @@ def test_init_creates_a_readme_and_a_working_example() -> None:
     assert result.folder == user_dir()
     assert result.created == (user_dir() / "README.md", user_dir() / "example")
     assert "replykit new ID" in (user_dir() / "README.md").read_text(encoding="utf-8")
-    scenario, problems = userlib.check_scenario("example", library=library())
+    scenario, problems = check_one("example", library=library())
     assert problems == [] and scenario is not None and scenario.languages == ("en",)
     assert library().entries()["example"].pack.origin == "user"
 
@@ -56,7 +57,7 @@ def test_new_scaffold_is_valid_and_renders() -> None:
     assert result.folder == user_dir() / "wrong-size"
     assert sorted(p.name for p in result.folder.iterdir()) == ["en.j2", "scenario.yaml"]
     assert (result.copied_from, result.languages, result.hides) == (None, ("en",), ())
-    scenario, problems = userlib.check_scenario("wrong-size", library=library())
+    scenario, problems = check_one("wrong-size", library=library())
     assert problems == [] and scenario is not None and scenario.title == "Wrong size"
     assert [p.name for p in user_dir().iterdir()] == ["wrong-size"]  # no staging folder left behind
 
@@ -77,7 +78,7 @@ def test_new_scaffold_in_another_language(lang: str, file: str, signature: str) 
     assert result.languages == (tag,)
     assert f"language: {tag}\n" in (result.folder / "scenario.yaml").read_text(encoding="utf-8")
     assert f'{{% include "_partials/{signature}" %}}' in (result.folder / file).read_text(encoding="utf-8")
-    scenario, problems = userlib.check_scenario("wrong-size", library=library())
+    scenario, problems = check_one("wrong-size", library=library())
     assert problems == [] and scenario is not None and scenario.language == tag
 
 
@@ -94,7 +95,7 @@ def test_new_from_a_built_in_copies_every_language() -> None:
     assert sorted(p.name for p in result.folder.iterdir()) == sorted(p.name for p in original.iterdir())
     for path in original.iterdir():
         assert (result.folder / path.name).read_bytes() == path.read_bytes()
-    assert userlib.check_scenario("my-missing", library=library())[1] == []
+    assert check_one("my-missing", library=library())[1] == []
 
 
 def test_new_with_a_built_in_id_says_what_it_hides() -> None:
@@ -241,7 +242,7 @@ def test_check_names_file_and_line(files: dict[str, str], where: str, message: s
     folder = userlib.new_scenario("mine", library=library()).folder
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    _, problems = userlib.check_scenario("mine", library=library())
+    _, problems = check_one("mine", library=library())
     assert len(problems) == 1
     assert f"{where}: " in str(problems[0]) and message in str(problems[0])
     assert problems[0].exit_code == errors.SCENARIO_INVALID
@@ -251,5 +252,5 @@ def test_check_lists_every_broken_language() -> None:
     folder = userlib.new_scenario("mine", library=library()).folder
     (folder / "en.j2").write_text("Subject: s\n\n{{ nmae }}\n", encoding="utf-8")
     (folder / "de.j2").write_text("Subject: s\n\n{{ nmae }}\n", encoding="utf-8")
-    _, problems = userlib.check_scenario("mine", library=library())
+    _, problems = check_one("mine", library=library())
     assert sorted(Path(str(p.path)).name for p in problems) == ["de.j2", "en.j2"]  # type: ignore[attr-defined]

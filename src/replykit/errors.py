@@ -83,6 +83,7 @@ class FileProblem(ReplykitError, ValueError):
         super().__init__(where + message, hint=hint)
         self.path = path
         self.line = line
+        self.column: int | None = None
 
 
 class ScenarioInvalid(FileProblem):

@@ -373,6 +373,45 @@ def show(
         console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview)))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@app.command()
+def check(
+    scenario_ids: list[str] = typer.Argument(
+        None,
+        metavar="[SCENARIO]...",
+        help="Scenarios to check (default: every one in the --templates-dir packs, else all).",
+        autocompletion=complete.scenario_ids,
+    ),
+    templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="Check only this language (or its closest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON for scripts."),
+) -> int:
+    """Check scenarios: YAML and format, every language in every branch, names, filters and the library's rules."""
+    from replykit.check import ERROR, check_scenarios
+    from replykit.cli.catalogue import problem_text
+    from replykit.pipeline import library_for
+
+    library = library_for(templates_dir)
+    ids = list(scenario_ids or []) or [
+        entry.id for entry in library.entries().values() if not templates_dir or entry.pack.origin == "--templates-dir"
+    ]
+    problems = check_scenarios(library, ids, lang=lang, partial_roots=templates_dir)
+    errors_found = sum(p.severity == ERROR for p in problems)
+    if as_json:
+        document = {"checked": ids, "problems": [p.as_dict() for p in problems]}
+        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in problems:
+            sys.stderr.write(console.inert(problem_text(problem)))
+        warnings_found = len(problems) - errors_found
+        counts = f"{_count(errors_found, 'error')}, {_count(warnings_found, 'warning')}"
+        console.note(f"checked {_count(len(ids), 'scenario')}: {counts}")
+    return errors.SCENARIO_INVALID if errors_found else errors.OK
+
+
 def main() -> None:
     """Console-script entry point."""
     typer.main.get_command(app).main(prog_name="replykit")

@@ -13,6 +13,7 @@ from replykit.packs.library import Entry
 from replykit.packs.scenario import ADVICE_SECTIONS, Scenario
 
 if TYPE_CHECKING:
+    from replykit.check import Problem
     from replykit.rendering.templates import Reply
 
 
@@ -215,3 +216,14 @@ def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]
         where = "all" if len(used) == len(scenarios) else str(len(used))
         out.append(f"| `{field.option}` | {field.type} | {_cell(shared_help.get(name) or field.help)} | {where} |")
     return "\n".join(out) + "\n"
+
+
+def problem_text(problem: Problem) -> str:
+    """One problem found by ``check``, as compilers print theirs: ``file:line:column: error: message [rule]``."""
+    where = problem.location + ": " if problem.location else ""
+    text = f"{where}{problem.severity}: {problem.message} [{problem.rule}]\n"
+    if problem.excerpt:
+        text += f"    {problem.excerpt}\n"
+        if problem.column:
+            text += "    " + " " * (problem.column - 1) + "^\n"
+    return text

@@ -255,7 +255,8 @@ def edit(
 ) -> int:
     """Open a scenario in $VISUAL or $EDITOR, then check it. Built-in files are copied to your folder first."""
     from replykit import errors
-    from replykit.packs.authoring import check_scenario, edit_target, editor_command, run_editor
+    from replykit.check import ERROR, check_scenarios
+    from replykit.packs.authoring import drop_unchanged_translations, edit_target, editor_command, run_editor
     from replykit.packs.library import Library, search_path
 
     editor_command()  # fail before copying anything when no editor is set
@@ -263,13 +264,22 @@ def edit(
     for made, source in target.copied:
         console.note(f"started {made} as a copy of {source}")
     run_editor(target.files)
-    scenario, problems = check_scenario(scenario_id, library=Library(search_path()))
+    for dropped, source in drop_unchanged_translations(target):
+        console.warn(
+            f"{dropped.name} was saved unchanged, a copy of {source.name}: removed it, so its buyers get the fallback"
+        )
+    library = Library(search_path())
+    problems = check_scenarios(library, [scenario_id])
     for problem in problems:
-        console.error(problem)
-    if problems:
+        where = problem.location + ": " if problem.location else ""
+        console.say(problem.severity, where + problem.message)
+        if problem.hint:
+            console.say("hint", problem.hint)
+    found = [p for p in problems if p.severity == ERROR]
+    if found:
         console.say("hint", f"fix it with 'replykit edit {scenario_id}'")
-        return max(p.exit_code for p in problems)
-    assert scenario is not None
+        return max(p.exit_code for p in found)
+    scenario = library.find(scenario_id)
     console.note(f"{scenario_id} checked: {', '.join(scenario.languages)} compile and render")
     return errors.OK
 

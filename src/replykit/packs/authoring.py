@@ -22,7 +22,7 @@ from replykit.errors import (
 from replykit.files import make_private_folder
 from replykit.packs.library import Library, Pack, user_dir
 from replykit.packs.packfiles import read_pack_bytes, read_pack_text
-from replykit.packs.scenario import SCENARIO_FILE, TEMPLATE_SUFFIX, Scenario, check_id
+from replykit.packs.scenario import SCENARIO_FILE, TEMPLATE_SUFFIX, check_id
 
 README = "README.md"
 EXAMPLE_ID = "example"
@@ -100,16 +100,17 @@ advice:
     - That the order has really shipped before you thank the buyer for waiting.
 """
 
-_EXAMPLE_TEMPLATE = """\
-Subject: Thank you for your patience{% if order_id %} with order {{ order_id }}{% endif %}
-
-Dear {{ name }},
-
-Thank you for waiting{% if days %} these {{ days }} days{% endif %}. Your order is on its way,
-and we are sorry it took longer than it should have.
-
-{% include "_partials/signature.en.j2" %}
-"""
+# Each paragraph on one line, as `replykit check` wants: message boxes wrap text themselves.
+_EXAMPLE_TEMPLATE = (
+    "Subject: Thank you for your patience{% if order_id %} with order {{ order_id }}{% endif %}\n"
+    "\n"
+    "Dear {{ name }},\n"
+    "\n"
+    "Thank you for waiting{% if days %} these {{ days }} days{% endif %}. Your order is on its way,"
+    " and we are sorry it took longer than it should have.\n"
+    "\n"
+    '{% include "_partials/signature.en.j2" %}\n'
+)
 
 
 @dataclass(frozen=True)
@@ -328,27 +329,21 @@ def run_editor(files: tuple[Path, ...], *, environ: Mapping[str, str] | None = N
         )
 
 
-def check_scenario(scenario_id: str, *, library: Library) -> tuple[Scenario | None, list[ReplykitError]]:
-    """Load a scenario, compile every language and try it with example values; return all problems."""
-    from replykit.packs.fields import resolve_values
-    from replykit.packs.scenario import example_values
-    from replykit.rendering.templates import load_template, make_environment, render
+def drop_unchanged_translations(target: EditTarget) -> list[tuple[Path, Path]]:
+    """Remove language files that ``edit`` started as a copy of another language and the editor left unchanged.
 
-    try:
-        scenario = library.find(scenario_id)
-    except ReplykitError as exc:
-        return None, [exc]
-    env = make_environment(library.roots)
-    problems: list[ReplykitError] = []
-    try:
-        values = resolve_values(scenario.fields, cli=example_values(scenario))
-    except ReplykitError:
-        values = None  # a required field without an example: compile only
-    for lang in scenario.languages:
+    Left in place, such a file would send the other language's text labelled as this one,
+    and hide the fallback notice. Returns (removed file, the file it was copied from).
+    """
+    dropped = []
+    for made, source in target.copied:
+        if made.suffix != TEMPLATE_SUFFIX or made.name == source.name:
+            continue
         try:
-            template = load_template(env, scenario, lang)
-            if values is not None:
-                render(template, scenario, values, lang=lang)
-        except ReplykitError as exc:
-            problems.append(exc)
-    return scenario, problems
+            unchanged = made.read_bytes() == source.read_bytes()
+        except OSError:
+            continue
+        if unchanged:
+            made.unlink()
+            dropped.append((made, source))
+    return dropped

@@ -29,6 +29,8 @@ from typing import Any
 
 import yaml
 
+from replykit.errors import FileProblem
+
 try:  # libyaml's parser is several times faster; the pure-Python one behaves the same.
     from yaml import CBaseLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -158,6 +160,26 @@ def _build(loader: Any) -> Any:
     return value
 
 
+def _marked(exc: yaml.MarkedYAMLError, error: ErrorFactory) -> Exception:
+    """The error for a YAML syntax error, at the place where the problem starts.
+
+    An unclosed quote or bracket is found only at the end of the file; the scanner's context
+    mark says where the quoted scalar or flow collection began, which is where to look.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and (mark is None or "end of stream" in (exc.problem or "")):
+        mark = exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem += f" ({exc.context})"
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    found = error(f"invalid YAML at column {column}: {problem}" if column else f"invalid YAML: {problem}", line)
+    if isinstance(found, FileProblem):
+        found.column = column
+    return found
+
+
 def parse_yaml(text: str, *, error: ErrorFactory) -> Any:
     """Parse YAML text with every scalar as a string; raise ``error(message, line)``.
 
@@ -170,10 +192,7 @@ def parse_yaml(text: str, *, error: ErrorFactory) -> Any:
     except _Refused as exc:
         raise error(str(exc), exc.line) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise error(f"invalid YAML: {problem}", line) from None
+        raise _marked(exc, error) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", None) from None
     finally:

@@ -1,0 +1,423 @@
+"""Checking packs the way a pack author and a pack's own CI need: every problem, with its file and line.
+
+``check_scenarios`` loads each scenario and, for every language file, compiles it, reads it
+for the rules the built-in library keeps, and renders it with every combination of choices,
+with all optional fields empty and with each optional field alone. Problems are collected,
+never raised, so one run reports them all.
+
+Rules (ids as printed):
+
+- ``load``: the scenario.yaml or _fields.yaml cannot be read, or breaks the format;
+- ``compile``: a template does not compile, or uses a name that is not a declared field
+  (in itself or in a partial it includes);
+- ``filter-type``: ``date``, ``money`` or ``and_list`` applied to a field of another type,
+  or ``money`` given a currency code that is not ISO 4217;
+- ``render``: a combination of values makes the template fail;
+- ``paragraph``: a paragraph before the sign-off spans several lines (message boxes wrap
+  text themselves, and a hard-wrapped paragraph looks broken in them);
+- ``tag-at-line-end``: a line ends with a ``{% ... %}`` tag after text, so its newline vanishes;
+- ``same-fields``: a language uses other fields than the scenario's default language;
+- ``copied-language``: a language file is an unchanged copy of another language's file;
+- ``unused-partial`` (warning): a file in ``_partials/`` that no template includes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from replykit.errors import SCENARIO_INVALID, FileProblem, ReplykitError
+from replykit.packs.fields import Field
+from replykit.packs.library import Library
+from replykit.packs.scenario import Scenario
+
+ERROR = "error"
+WARNING = "warning"
+
+MAX_COMBINATIONS = 256
+"""Most choice combinations rendered per language; past it, each choice is rendered once instead."""
+
+# The type of field each formatting filter needs (see rendering.filters).
+FILTER_TYPES = {"date": ("date",), "money": ("decimal", "integer"), "and_list": ("list",)}
+
+_TAG_AT_END = re.compile(r"\{%-?\s*(?:if|elif|else|endif|for|endfor|set|endset|with|endwith)\b[^%]*%\}\s*$")
+_ANY_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a pack: where (file, line, column), which rule, what, and how bad."""
+
+    rule: str
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    column: int | None = None
+    excerpt: str = ""
+    severity: str = ERROR
+    scenario: str | None = None
+    hint: str = ""
+    exit_code: int = SCENARIO_INVALID
+    """The exit code an error of this kind has elsewhere (7 for a sandbox refusal)."""
+
+    def __str__(self) -> str:
+        return (self.location + ": " if self.location else "") + self.message
+
+    @property
+    def location(self) -> str:
+        """``file:line:column``, as far as known."""
+        if self.path is None:
+            return ""
+        return str(self.path) + "".join(f":{n}" for n in (self.line, self.column) if n)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as ``check --json`` prints it."""
+        return {
+            "scenario": self.scenario,
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": str(self.path) if self.path else None,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "excerpt": self.excerpt,
+        }
+
+
+def _from_error(rule: str, exc: ReplykitError, scenario: str | None) -> Problem:
+    if isinstance(exc, FileProblem) and exc.path is not None:
+        where = f"{exc.path}:{exc.line}: " if exc.line else f"{exc.path}: "
+        message = exc.message[len(where) :] if exc.message.startswith(where) else exc.message
+        path = Path(str(exc.path))
+        excerpt = _line_of(path, exc.line)
+        column = getattr(exc, "column", None)
+        return Problem(
+            rule, message, path, exc.line, column, excerpt, scenario=scenario, hint=exc.hint, exit_code=exc.exit_code
+        )
+    return Problem(rule, exc.message, scenario=scenario, hint=exc.hint, exit_code=exc.exit_code)
+
+
+def _line_of(path: Path, line: int | None) -> str:
+    if not line:
+        return ""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    return text.rstrip("\n")[:300]
+                if number > line:
+                    break
+    except OSError:
+        return ""
+    return ""
+
+
+def _value_sets(scenario: Scenario) -> Iterator[dict[str, str]]:
+    """Raw values to render with: every choice combination; optional fields all empty, then each alone."""
+    base = {f.name: f.example if f.example is not None else ("" if not f.required else "x") for f in scenario.fields}
+    choices = [f for f in scenario.fields if f.choices and f.type != "list"]
+    combos: Iterable[tuple[str, ...]]
+    sizes = 1
+    for chosen in choices:
+        sizes *= len(chosen.choices)
+    if sizes <= MAX_COMBINATIONS:
+        combos = itertools.product(*(f.choices for f in choices))
+    else:  # each choice once, the others at their example
+        combos = [
+            tuple((c if f is g else base[f.name] or f.choices[0]) for f in choices) for g in choices for c in g.choices
+        ]
+    optional = [f for f in scenario.fields if not f.required and f.example not in (None, "")]
+    for combo in combos:
+        values = {**base, **{f.name: value for f, value in zip(choices, combo, strict=True)}}
+        yield values
+        empty = {**values, **{f.name: "" for f in optional if f not in choices}}
+        yield empty
+    for alone in optional:
+        if alone in choices:
+            continue
+        values = {**base, **{f.name: "" for f in optional if f not in choices}}
+        values[alone.name] = alone.example or ""
+        yield values
+
+
+def _filter_problems(scenario: Scenario, path: Path, source: str, env: Any) -> list[Problem]:
+    from jinja2 import nodes
+    from jinja2.exceptions import TemplateSyntaxError
+
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError:
+        return []  # reported when compiled
+    by_name = {f.name: f for f in scenario.fields}
+    problems = []
+    for node in ast.find_all(nodes.Filter):
+        wanted = FILTER_TYPES.get(node.name)
+        target = node.node
+        if wanted and isinstance(target, nodes.Name) and target.name in by_name:
+            field = by_name[target.name]
+            if field.type not in wanted:
+                problems.append(
+                    Problem(
+                        "filter-type",
+                        f"the {node.name} filter needs a {' or '.join(wanted)} field, but {field.name} is {field.type}",
+                        path,
+                        node.lineno,
+                        excerpt=_line_of(path, node.lineno),
+                        scenario=scenario.id,
+                    )
+                )
+        if node.name == "money" and node.args:
+            problems += _currency_argument(scenario, node.args[0], by_name, path, node.lineno)
+    return problems
+
+
+def _currency_argument(scenario: Scenario, arg: Any, by_name: dict[str, Field], path: Path, line: int) -> list[Problem]:
+    from jinja2 import nodes
+
+    from replykit.packs.fields import parse_currency
+
+    message = ""
+    if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+        try:
+            parse_currency(arg.value)
+        except ValueError:
+            message = f"money({arg.value!r}): not an ISO 4217 currency code such as 'EUR'"
+    elif isinstance(arg, nodes.Name) and arg.name in by_name and by_name[arg.name].type not in ("currency", "text"):
+        message = f"money({arg.name}): the currency argument is a {by_name[arg.name].type} field"
+    if not message:
+        return []
+    return [Problem("filter-type", message, path, line, excerpt=_line_of(path, line), scenario=scenario.id)]
+
+
+def _line_problems(scenario: Scenario, path: Path, source: str) -> list[Problem]:
+    problems = []
+    # Comments print nothing, whatever tags they mention; keep their line breaks so numbers stay right.
+    uncommented = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group().count("\n"), source, flags=re.DOTALL)
+    lines = uncommented.split("\n")
+    for number, text in enumerate(lines, start=1):
+        if number == 1:
+            continue  # the subject line is compiled on its own
+        stripped = text.rstrip()
+        if _TAG_AT_END.search(stripped) and _ANY_TAG.sub("", stripped).strip():
+            problems.append(
+                Problem(
+                    "tag-at-line-end",
+                    "this line ends with a block tag after text, so its line break is lost; "
+                    "end the line with text after the tag",
+                    path,
+                    number,
+                    len(stripped) - len(_TAG_AT_END.search(stripped).group()) + 1,  # type: ignore[union-attr]
+                    source.split("\n")[number - 1],
+                    scenario=scenario.id,
+                )
+            )
+    return problems
+
+
+def _paragraph_problem(scenario: Scenario, path: Path, body: str) -> Problem | None:
+    paragraphs = body.strip("\n").split("\n\n")
+    for paragraph in paragraphs[:-1]:  # the last is the sign-off, whose lines stay apart
+        if "\n" in paragraph:
+            first = paragraph.split("\n", 1)[0]
+            return Problem(
+                "paragraph",
+                f"a paragraph is hard-wrapped over several lines ({first[:60]!r} ...); "
+                "write each paragraph on one line",
+                path,
+                excerpt=first,
+                scenario=scenario.id,
+            )
+    return None
+
+
+def _names_used(env: Any, source: str, partials: dict[str, set[str]] | None = None) -> set[str]:
+    """Every name a template reads, following its includes; ``partials`` collects each partial's own names."""
+    from jinja2 import meta
+    from jinja2.exceptions import TemplateError
+
+    try:
+        ast = env.parse(source)
+    except TemplateError:
+        return set()
+    names = set(meta.find_undeclared_variables(ast))
+    seen = partials if partials is not None else {}
+    for included in meta.find_referenced_templates(ast):
+        if not included or included in seen:
+            names |= seen.get(included or "", set())
+            continue
+        seen[included] = set()
+        try:
+            text = env.loader.get_source(env, included)[0]
+        except (TemplateError, ReplykitError):
+            continue  # a missing or refused include is reported when the template renders
+        seen[included] = _names_used(env, text, seen)
+        names |= seen[included]
+    return names
+
+
+def _body_of(source: str) -> str:
+    return source.partition("\n")[2]
+
+
+def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | None = None) -> list[Problem]:
+    """Every problem of one scenario (in every language, or only ``lang`` and its closest match)."""
+    from replykit.packs.fields import resolve_values
+    from replykit.rendering.templates import load_template, render
+
+    try:
+        scenario = library.find(scenario_id)
+    except ReplykitError as exc:
+        return [_from_error("load", exc, scenario_id)]
+    languages: Sequence[str] = scenario.languages
+    if lang is not None:
+        from replykit.packs.languages import match_language
+
+        match = match_language(lang, scenario.languages)
+        languages = [match.language] if match.language else []
+    problems: list[Problem] = []
+    sources: dict[str, str] = {}
+    for language, path in scenario.templates:
+        try:
+            sources[language] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem("load", f"cannot read: {exc}", path, scenario=scenario.id))
+    value_sets = list(_value_sets(scenario))
+    known = {f.name for f in scenario.fields} | {"lang"}
+    partial_names: dict[str, set[str]] = {}
+    default_names = _names_used(env, _body_of(sources.get(scenario.language, "")), partial_names)
+    templates = dict(scenario.templates)
+    reported_partials: set[str] = set()
+    for language in languages:
+        path = templates[language]
+        source = sources.get(language)
+        if source is None:
+            continue
+        try:
+            template = load_template(env, scenario, language)
+        except ReplykitError as exc:
+            problems.append(_from_error("compile", exc, scenario.id))
+            continue
+        problems += _filter_problems(scenario, path, source, env)
+        problems += _line_problems(scenario, path, source)
+        names = _names_used(env, _body_of(source), partial_names)
+        for partial, used in sorted(partial_names.items()):
+            unknown = sorted(used - known)
+            if unknown and partial not in reported_partials:
+                reported_partials.add(partial)
+                problems.append(
+                    Problem(
+                        "compile",
+                        f"{partial}, included by {path.name}, uses undeclared name{'s' if len(unknown) > 1 else ''} "
+                        + ", ".join(unknown)
+                        + f"; declare {'them' if len(unknown) > 1 else 'it'} under 'fields:' in scenario.yaml",
+                        path,
+                        scenario=scenario.id,
+                    )
+                )
+        if language != scenario.language and scenario.language in sources:
+            if names != default_names:
+                dropped, added = sorted(default_names - names), sorted(names - default_names)
+                problems.append(
+                    Problem(
+                        "same-fields",
+                        f"{language} uses other fields than {scenario.language}"
+                        + (f"; missing: {', '.join(dropped)}" if dropped else "")
+                        + (f"; extra: {', '.join(added)}" if added else ""),
+                        path,
+                        scenario=scenario.id,
+                    )
+                )
+        for other, other_source in sources.items():
+            if other != language and other_source == source:
+                problems.append(
+                    Problem(
+                        "copied-language",
+                        f"{path.name} is an unchanged copy of {templates[other].name}: buyers would get "
+                        f"{other} text labelled as {language}; translate it, or delete it to fall back to {other}",
+                        path,
+                        1,
+                        scenario=scenario.id,
+                    )
+                )
+                break
+        seen: set[tuple[str, int | None]] = set()
+        paragraph_checked = False
+        for raw in value_sets:
+            try:
+                values = resolve_values(scenario.fields, cli=raw)
+                reply = render(template, scenario, values, lang=language)
+            except ReplykitError as exc:
+                problem = _from_error("render", exc, scenario.id)
+                if (problem.message, problem.line) not in seen:
+                    seen.add((problem.message, problem.line))
+                    shown = ", ".join(f"{k}={v!r}" for k, v in raw.items() if v and k not in ("name",))
+                    problems.append(problem._replace(message=f"{problem.message} (with {shown or 'required fields'})"))
+                continue
+            if not paragraph_checked:
+                paragraph_checked = True
+                found = _paragraph_problem(scenario, path, reply.body)
+                if found:
+                    problems.append(found)
+    return problems
+
+
+def check_one(scenario_id: str, *, library: Library) -> tuple[Scenario | None, list[Problem]]:
+    """One scenario (None if it does not load) and every problem found in it, as ``edit`` checks it."""
+    from replykit.rendering.templates import make_environment
+
+    problems = check_scenario(library, scenario_id, env=make_environment(library.roots))
+    try:
+        return library.find(scenario_id), problems
+    except ReplykitError:
+        return None, problems
+
+
+def _partials_used(env: Any, library: Library) -> tuple[set[str], list[Path]]:
+    """Template names that any template of the library includes, and every partial file found."""
+    from jinja2 import meta
+    from jinja2.exceptions import TemplateSyntaxError
+
+    used: set[str] = set()
+    files: list[Path] = []
+    for root in library.roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.glob("*/*.j2")):
+            try:
+                ast = env.parse(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, TemplateSyntaxError):
+                continue
+            used.update(name for name in meta.find_referenced_templates(ast) if name)
+        files += sorted((root / "_partials").glob("*.j2")) if (root / "_partials").is_dir() else []
+    return used, files
+
+
+def check_scenarios(
+    library: Library, ids: Sequence[str], *, lang: str | None = None, partial_roots: Sequence[Path] = ()
+) -> list[Problem]:
+    """Every problem of the scenarios ``ids``, and unused partials in ``partial_roots``.
+
+    Raises UsageError for a malformed ``lang``; everything else is a Problem.
+    """
+    from replykit.rendering.templates import make_environment
+
+    env = make_environment(library.roots)
+    problems: list[Problem] = []
+    for scenario_id in ids:
+        problems += check_scenario(library, scenario_id, env=env, lang=lang)
+    if partial_roots:
+        used, files = _partials_used(env, library)
+        wanted = {Path(root).resolve() for root in partial_roots}
+        for path in files:
+            if path.parent.parent.resolve() in wanted and f"_partials/{path.name}" not in used:
+                problems.append(
+                    Problem(
+                        "unused-partial",
+                        f"no template includes _partials/{path.name}; remove it or include it",
+                        path,
+                        severity=WARNING,
+                    )
+                )
+    return problems
