@@ -152,3 +152,25 @@ def test_edit_removes_an_untranslated_copy(tmp_path: Path, monkeypatch: pytest.M
     assert run("render", "late-delivery", "--name", "A", "--expected-date", "2026-12-03", "--lang", "sv")[2].startswith(
         "warning: late-delivery has no 'sv' reply"
     )
+
+
+def test_list_says_which_languages_come_from_another_pack(make_pack: MakePack) -> None:
+    from replykit.packs.library import builtin_dir
+
+    original = builtin_dir() / "late-delivery"
+    pack = make_pack(
+        {
+            "late-delivery/scenario.yaml": (original / "scenario.yaml").read_text(encoding="utf-8"),
+            "late-delivery/de.j2": (original / "de.j2")
+            .read_text(encoding="utf-8")
+            .replace("Subject: ", "Subject: Neu: "),
+        }
+    )
+    code, out, _ = run("list", "--templates-dir", str(pack))
+    line = next(line for line in out.splitlines() if line.startswith("late-delivery\t"))
+    assert line.endswith(
+        f"--templates-dir: {pack} (overrides built-in); ar, en, es, fr, it, ja, ko, nl, pl, pt-BR, ru from built-in"
+    )
+    rows = json.loads(run("list", "--templates-dir", str(pack), "--json")[1])
+    sources = next(row for row in rows if row["id"] == "late-delivery")["language_sources"]
+    assert sources["de"] == "--templates-dir" and sources["en"] == "built-in"

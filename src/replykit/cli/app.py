@@ -365,7 +365,7 @@ def show(
     composer = Composer(library_for(templates_dir))
     scenario = composer.scenario(scenario_id)
     preview = composer.compose(scenario_id, cli=example_values(scenario), lang=lang, on_notice=console.warn).reply
-    source = source_label(composer.library.entries()[scenario_id])
+    source = source_label(composer.library.entries()[scenario_id], scenario)
     if as_json:
         document = show_document(scenario, source=source, preview=preview)
         console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from replykit.cli.console import inert
 from replykit.packs.fields import Field
-from replykit.packs.library import Entry
+from replykit.packs.library import Entry, Pack
 from replykit.packs.scenario import ADVICE_SECTIONS, Scenario
 
 if TYPE_CHECKING:
@@ -17,11 +17,30 @@ if TYPE_CHECKING:
     from replykit.rendering.templates import Reply
 
 
-def source_label(entry: Entry) -> str:
-    """Where a scenario comes from, and which definitions it hides."""
+def language_sources(entry: Entry, scenario: Scenario) -> dict[str, Pack]:
+    """Which pack each language file of the scenario comes from (a pack may override some languages only)."""
+    packs = (entry.pack, *entry.overrides)
+    found: dict[str, Pack] = {}
+    for lang, path in scenario.templates:
+        for pack in packs:
+            if path.parent.parent == pack.path:
+                found[lang] = pack
+                break
+    return found
+
+
+def source_label(entry: Entry, scenario: Scenario | None = None) -> str:
+    """Where a scenario comes from, which definitions it hides, and which languages come from elsewhere."""
     label = entry.pack.label
     if entry.overrides:
         label += " (overrides " + ", ".join(p.label for p in entry.overrides) + ")"
+    if scenario is not None:
+        elsewhere: dict[str, list[str]] = {}
+        for lang, pack in language_sources(entry, scenario).items():
+            if pack != entry.pack:
+                elsewhere.setdefault(pack.label, []).append(lang)
+        for pack_label, langs in elsewhere.items():
+            label += f"; {', '.join(langs)} from {pack_label}"
     return label
 
 
@@ -56,7 +75,7 @@ def list_table(rows: Sequence[tuple[Entry, Scenario]], *, width: int, styled: bo
         cells = [sc.id, sc.title, ", ".join(sc.tags)]
         if details:
             cells.append(", ".join(sc.languages) if full else str(len(sc.languages)))
-            cells.append(source_label(entry) if full else entry.pack.origin)
+            cells.append(source_label(entry, sc) if full else entry.pack.origin)
         table.add_row(*(Text(inert(cell)) for cell in cells))  # Text: a title is never read as markup
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=styled, color_system="standard" if styled else None)
@@ -75,6 +94,7 @@ def list_row(entry: Entry, scenario: Scenario) -> dict[str, Any]:
         "source": entry.pack.origin,
         "path": str(scenario.path.parent),
         "overrides": [str(p.path / scenario.id) for p in entry.overrides],
+        "language_sources": {lang: pack.origin for lang, pack in language_sources(entry, scenario).items()},
     }
 
 
@@ -98,7 +118,7 @@ def select(
 def list_tsv(rows: Sequence[tuple[Entry, Scenario]]) -> str:
     """``list`` for scripts: one tab-separated line per scenario (id, title, tags, languages, source)."""
     return "".join(
-        f"{sc.id}\t{sc.title}\t{','.join(sc.tags)}\t{','.join(sc.languages)}\t{source_label(entry)}\n"
+        f"{sc.id}\t{sc.title}\t{','.join(sc.tags)}\t{','.join(sc.languages)}\t{source_label(entry, sc)}\n"
         for entry, sc in rows
     )
 
