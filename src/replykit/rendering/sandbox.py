@@ -30,7 +30,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
 from jinja2.filters import make_attrgetter
-from jinja2.runtime import Context, Macro, Undefined
+from jinja2.runtime import Context, Macro, StrictUndefined, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from jinja2.utils import Namespace
 from markupsafe import Markup
@@ -43,14 +43,23 @@ from replykit.limits import (
     MAX_SEQUENCE,
     RENDER_CPU_SECONDS,
 )
+from replykit.packs.characters import refused
 
-CODE_VERSION = "replykit-sandbox-1"
+CODE_VERSION = "replykit-sandbox-2"
 """Part of every bytecode cache key: change it when ReplySandbox compiles templates differently."""
 
 _OTHER_WEIGHT = 32  # a date, a cycler, a loop: short when printed
 _REFIRE_SECONDS = 0.1  # the CPU timer fires again if library code swallowed its first exception
 _STRFTIME_GROWTH = 256  # Python gives the C strftime a buffer up to 256 times the format's length
 _NOTHING = object()
+
+
+class ReplyUndefined(StrictUndefined):
+    """Jinja2's StrictUndefined that also fails when a list or mapping holding it is printed, rather than
+    print 'Undefined' into a reply (``{{ [name]|map(attribute='nmae')|list }}``)."""
+
+    __slots__ = ()
+    __repr__ = Undefined._fail_with_undefined_error
 
 
 class TemplateStopped(SecurityError):
@@ -624,6 +633,16 @@ class _CheckedCodeGenerator(CodeGenerator):
             return None
         return super().visit(node, *args, **kwargs)
 
+    def start_write(self, frame: Frame, node: nodes.Node | None = None) -> None:
+        # Filter and call blocks, recursive loops and includes write what they made without
+        # ``finalize``: it is checked here instead, as ``{{ }}`` output is.
+        super().start_write(frame, node)
+        self.write("environment.printed(")
+
+    def end_write(self, frame: Frame) -> None:
+        self.write(")")
+        super().end_write(frame)
+
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         self._loop_iterables[id(node.iter)] = node.iter
         super().visit_For(node, frame)
@@ -701,6 +720,14 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
         doing = f"{_callable_name(obj)}()"
         _check_arguments((*args, *kwargs.values()), doing)
         return _checked_result(super().call(context, obj, *args, **kwargs), doing)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        """Refuse an unsafe attribute at once: Jinja2 returns an undefined value, which a list prints as 'Undefined'."""
+        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    def printed(self, value: Any) -> Any:
+        """What a filter or call block, a recursive loop or an include writes, checked like ``{{ }}`` output."""
+        return check_printed(value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` from a template, as Jinja2's sandbox allows it; a place to check the CPU budget."""
@@ -818,8 +845,25 @@ def _check_power(base: Any, exponent: Any) -> None:
 
 
 def check_printed(value: Any) -> Any:
-    """What a ``{{ }}`` prints, refused when it is too long to print."""
+    """What a ``{{ }}`` (or a filter or call block) prints: refused when it is too long to print or holds
+    a character that could drive a terminal (see replykit.packs.characters), a Decimal as its digits."""
     _tick()
+    if isinstance(value, Decimal):
+        value = decimal_text(value)
     if not isinstance(value, str) or len(value) > MAX_SEQUENCE:
         _check_size(weight(value), "printing a value")
+    if isinstance(value, str):
+        found = refused(value)
+        if found is not None:
+            _stop(f"the template printed {found[1]}; a reply is plain text")
     return value
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as it was typed, never in exponent notation (``0.0000001``, not ``1E-7``)."""
+    if not value.is_finite():
+        return str(value)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    _check_size(len(digits) + abs(exponent) + 2, "printing a number")
+    return format(value, "f")

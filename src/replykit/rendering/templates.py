@@ -12,15 +12,24 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
-from jinja2 import FileSystemBytecodeCache, StrictUndefined, Template, meta, nodes
+from jinja2 import FileSystemBytecodeCache, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
 from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS, RENDER_CPU_SECONDS
-from replykit.packs.loader import PackLoader
+from replykit.packs.characters import refused
+from replykit.packs.loader import PackLoader, check_template_text
+from replykit.packs.packfiles import read_pack_text
 from replykit.packs.scenario import Scenario
 from replykit.rendering.filters import FILTERS, FilterMisuse
-from replykit.rendering.sandbox import CODE_VERSION, ReplySandbox, TemplateStopped, check_printed, cpu_budget
+from replykit.rendering.sandbox import (
+    CODE_VERSION,
+    ReplySandbox,
+    ReplyUndefined,
+    TemplateStopped,
+    check_printed,
+    cpu_budget,
+)
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 _OUTPUT_TAG = re.compile(r"\{\{.*?\}\}")
@@ -126,7 +135,7 @@ def make_environment(roots: list[Path]) -> ReplySandbox:
         filters=FILTERS,
         bytecode_cache=_bytecode_cache(),
         loader=PackLoader(roots),
-        undefined=StrictUndefined,
+        undefined=ReplyUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -196,10 +205,9 @@ def _compile(env: ReplySandbox, source: str, path: Path, part: str, known: set[s
 def load_template(env: ReplySandbox, scenario: Scenario, lang: str) -> ReplyTemplate:
     """Read and compile a language file: a 'Subject:' line, a blank line, then the body."""
     path = scenario.template(lang)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioInvalid(f"cannot read template: {exc}", path=path) from None
+    # A language template sits at PACK/ID/LANG.j2, and is read as a file of its pack, PACK.
+    text = read_pack_text(path, root=path.parent.parent)
+    check_template_text(text, path)
     head, sep, body = text.partition("\n")
     match = _SUBJECT.fullmatch(head.rstrip("\r"))
     if not match:
@@ -341,6 +349,14 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
     except (TypeError, ArithmeticError, LookupError, AttributeError) as exc:
         detail = f"no key {exc}" if isinstance(exc, KeyError) else str(exc)
         raise _template_error(template, f"template error: {detail}") from None
+    for part in (subject, raw_body):
+        # Every piece of output was checked as it was written; this is the last line of defence.
+        found = refused(part)
+        if found is not None:
+            raise SecurityViolation(
+                f"{template.path}: template stopped: the reply holds {found[1]}",
+                hint="a reply is plain text",
+            )
     body = normalise(raw_body)
     if "\n" in subject:
         raise ScenarioInvalid("the subject renders to more than one line", path=template.path, line=1)
