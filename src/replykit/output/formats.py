@@ -47,7 +47,7 @@ def _json_value(value: Any) -> Any:
     from decimal import Decimal
 
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # the digits given: str() would write 0.0000001 as 1E-7
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
