@@ -6,8 +6,9 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
@@ -16,7 +17,7 @@ from jinja2 import FileSystemBytecodeCache, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
-from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS, RENDER_CPU_SECONDS
+from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS
 from replykit.packs.characters import refused
 from replykit.packs.loader import PackLoader, check_template_text
 from replykit.packs.packfiles import read_pack_text
@@ -147,11 +148,17 @@ def make_environment(roots: list[Path]) -> ReplySandbox:
 
 @dataclass(frozen=True)
 class ReplyTemplate:
-    """A language file compiled: its subject line and its body."""
+    """A language file compiled: its subject line and its body.
+
+    ``first_render`` holds the CPU seconds compiling took until the template is first
+    rendered: that render's budget includes them, so one run of replykit uses at most
+    RENDER_CPU_SECONDS on its template; later renders (a batch) each get the whole budget.
+    """
 
     path: Path
     subject: Template
     body: Template
+    first_render: list[float] = field(default_factory=list, compare=False, repr=False)
 
 
 def _first_line_of(ast: nodes.Template, name: str) -> int | None:
@@ -220,17 +227,20 @@ def load_template(env: ReplySandbox, scenario: Scenario, lang: str) -> ReplyTemp
     if body.split("\n", 1)[0].strip():
         raise ScenarioInvalid("the 'Subject:' line must be followed by a blank line", path=path, line=2)
     known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
+    started = time.process_time()
     try:
         with cpu_budget():
             subject = _compile(env, match.group(1), path, "subject", known)
             # The body keeps its place in the file (padded with newlines) so errors name the right line.
             compiled_body = _compile(env, "\n" + body, path, "body", known)
-    except TemplateStopped:
+    except TemplateStopped as exc:
+        reason = str(exc).replace("rendering took", "compiling took")
         raise SecurityViolation(
-            f"{path}: template stopped: compiling took more than {RENDER_CPU_SECONDS:g} s of CPU",
+            f"{path}: template stopped: {reason}",
             hint="a reply template is a few paragraphs; this one is too large or too intricate",
         ) from None
-    return ReplyTemplate(path=path, subject=subject, body=compiled_body)
+    spent = time.process_time() - started
+    return ReplyTemplate(path=path, subject=subject, body=compiled_body, first_render=[spent])
 
 
 def _where(tb: TracebackType | None, default: Path) -> tuple[Path, int | None]:
@@ -286,7 +296,8 @@ def _generate(template: Template, context: dict[str, Any], limit: int) -> str:
 
 
 def _render_parts(template: ReplyTemplate, context: dict[str, Any]) -> tuple[str, str]:
-    with cpu_budget():
+    spent = template.first_render.pop() if template.first_render else 0.0
+    with cpu_budget(spent=spent):
         subject = _generate(template.subject, context, MAX_REPLY_CHARS).strip()
         body = _generate(template.body, context, MAX_REPLY_CHARS - len(subject))
     return subject, body
