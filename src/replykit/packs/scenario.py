@@ -36,6 +36,9 @@ ADVICE_SECTIONS = {
 _SCENARIO_KEYS = ("title", "summary", "tags", "language", "fields", "advice")
 _FIELD_KEYS = ("help", "type", "required", "default", "choices", "example", "always")
 _ONE_LINE_LISTS = ("tags", "choices")
+# Fields of one scenario, shared ones included: the built-in scenarios have at most 10, and
+# 'render ID --help' takes seconds to lay out thousands.
+MAX_FIELDS = 200
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,8 @@ def _text(data: LineMapping, key: str, path: Path, *, required: bool = False, on
 
 def _check_one_line(text: str, what: str, path: Path, line: int) -> None:
     """A title, a tag or a choice is shown on one line (a row of 'list', an option's value)."""
-    found = refused(text, one_line=True)
-    if found is not None:
+    found = refused(text, one_line=True) or ((text.index("\t"), "a tab") if "\t" in text else None)
+    if found is not None:  # a tab, too, would shift the columns of 'list'
         raise _fail(path, line, f"{what} must be one line of text; it holds {found[1]}")
 
 
@@ -261,6 +264,8 @@ def _fields(data: LineMapping, catalogue: FieldCatalogue, path: Path) -> tuple[F
         raise _fail(path, data.line_of("fields"), "'fields' must be a mapping of field names")
     result: list[Field] = []
     names = list(declared) + [n for n in catalogue.always if n not in declared]
+    if len(names) > MAX_FIELDS:
+        raise _fail(path, data.line_of("fields"), f"{len(names):,} fields; a scenario has at most {MAX_FIELDS}")
     for name in names:
         line = declared.line_of(name)
         if not FIELD_NAME.fullmatch(name):
