@@ -435,6 +435,8 @@ def _terminal_cases() -> dict[str, Case]:
             f"data-value-{name}": Case(R("--data", "{tmp}/d.json"), prepare=file_of("{tmp}/d.json", json.dumps({"order_id": f"4521{raw}"})), code=errors.INVALID_VALUE, message=("--data", code)),
         }
     return cases | {
+        "title-newline": Case(("list", "--templates-dir", "{pack}"), files={"s/scenario.yaml": yaml_with({"title": 'title: "Evil\\nfake-id\\tFake title"'})}, code=six, message=("scenario.yaml:1:", "line break")),
+        "title-tab": Case(("list", "--templates-dir", "{pack}"), files={"s/scenario.yaml": yaml_with({"title": 'title: "Evil\\tcolumn"'})}, code=six, message=("scenario.yaml:1:", "a tab")),
         "tags": Case(R(), files={"s/scenario.yaml": SCENARIO + 'tags: ["a\\e[2J"]\n'}, code=six, message=("scenario.yaml:22:", "U+001B")),
         "choices": Case(R(), files={"s/scenario.yaml": yaml_with({"    type: list": "    type: list\n    example: mug\n    choices: [mug, \"cap\\e]0;x\\a\"]"})}, code=six, message=("scenario.yaml:19:", "U+001B")),
         "default": Case(R(), files={"s/scenario.yaml": yaml_with({"    default: Ana": '    default: "Ana\\e[2J"'})}, code=six, message=("scenario.yaml:6:", "U+001B")),
@@ -515,6 +517,15 @@ BOMBS: dict[str, Case] = {
     "batch-fill": Case(**body("{{ [1]|batch(10**9, 'x')|list }}"), code=errors.SECURITY, message=("en.j2:3:",)),
     "macro-doubling": Case(**body("{% macro d(n) %}{% if n %}{{ d(n - 1) }}{{ d(n - 1) }}{% else %}xxxxxxxx{% endif %}{% endmacro %}{{ d(40) }}"), code=errors.SECURITY, message=("en.j2:",)),
     "huge-amount-to-money": Case(("render", "refund-issued", "--name", "A", "--amount", "9" * 100_000, "--currency", "EUR"), code=errors.INVALID_VALUE, message=("amount (--amount)",)),
+    # Each value within the limits, a thousand of them alive at once: gigabytes.
+    "many-megabyte-values": Case(**body("".join(f"{{% set a{i} = 'x' * 999999 %}}" for i in range(3000)) + "{{ a1|length }}"), code=errors.SECURITY, message=("en.j2:3:", "built more than")),
+    "template-compiles-to-megabytes": Case(**body("{{ name }}" * 15_000), code=errors.SECURITY, message=("en.j2", "compiles to")),
+    "template-of-a-megabyte-of-expressions": Case(**body("{{ name }}" * 100_000), code=errors.SECURITY, message=("en.j2",)),
+    # Compiling and rendering share one budget: a slow compile leaves less time to loop.
+    "slow-compile-then-endless-loop": Case(**body("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}" + "{{ name }}" * 10_000), code=errors.SECURITY, message=("en.j2:3:", "CPU")),
+    "pack-of-3000-scenarios": Case(("list", "--templates-dir", "{pack}"), prepare=lambda ctx: [write(ctx.pack / f"s{n}" / "scenario.yaml", SCENARIO) for n in range(3000)] and None, code=errors.SCENARIO_INVALID, message=("more than 1,000 files and folders",), stdout=("missing-items",)),
+    "scenario-of-1200-languages": Case(R(), prepare=lambda ctx: [write(ctx.pack / "s" / f"en-{n:03d}.j2", TEMPLATE) for n in range(1, 1000)] and [write(ctx.pack / "s" / f"{a}{b}.j2", TEMPLATE) for a in "abcdefghijklm" for b in "abcdefghijklmnopqrstuvwxyz"] and None, code=errors.SCENARIO_INVALID, message=("more than 1,000 files and folders",)),
+    "help-of-5000-fields": Case(R("--help"), files={"s/scenario.yaml": SCENARIO + "".join(f"  f{n}:\n    help: field {n}\n    default: ''\n" for n in range(5000)), "s/en.j2": T("hi")}, code=errors.SCENARIO_INVALID, message=("scenario.yaml:3:", "at most 200")),
     "data-from-endless-stdin": Case(R("--data", "-"), stdin="/dev/zero", code=errors.INVALID_VALUE, message=("larger than 16 MiB",)),
 }
 
