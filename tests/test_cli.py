@@ -193,7 +193,9 @@ def test_list_shows_which_definition_wins_and_survives_broken_files(make_pack: M
     line = next(r for r in out.splitlines() if r.startswith("missing-items\t"))
     assert line.split("\t")[1] == "My missing items"
     # Only English is the pack's own: the other languages still come from the built-in library.
-    assert line.endswith(f"--templates-dir: {pack} (overrides built-in); ar, de, es, fr, it, ja, ko, nl, pl, pt-BR, ru from built-in")
+    assert line.endswith(
+        f"--templates-dir: {pack} (overrides built-in); ar, de, es, fr, it, ja, ko, nl, pl, pt-BR, ru from built-in"
+    )
     assert "negative-review\t" in out
     assert f"{pack / 'broken' / 'scenario.yaml'}:2: invalid YAML" in err
     assert run("render", "missing-items", "--templates-dir", str(pack), "--name", "Z")[1] == "Hi Z\n"

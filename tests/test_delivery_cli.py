@@ -142,8 +142,9 @@ def test_a_line_break_in_a_field_cannot_reach_a_header(make_pack: MakePack, fmt:
     mail_options = ["--from", "s@example.com", "--to", "b@example.com"] if fmt == "eml" else []
     code, out, err = run("render", "s", "--templates-dir", str(pack), "--name", "Zoë\rBcc: evil@example.com",
                          "--format", fmt, *mail_options)  # fmt: skip
-    assert (code, out) == (errors.UNSAFE_HEADER, "")
-    assert "error: subject: 'Zoë\\rBcc: evil@example.com' contains a carriage return (U+000D)" in err
+    # Refused as a value, before anything is rendered: a value is one line of text.
+    assert (code, out) == (errors.INVALID_VALUE, "")
+    assert "name (--name): 'Zoë\\rBcc: evil@example.com': holds a line break (U+000D)" in err
 
 
 # --- --output ------------------------------------------------------------------------------------

@@ -130,10 +130,11 @@ def test_markup_in_values_is_kept_as_text(make_pack: MakePack) -> None:
     assert reply.subject == "[Order #12]"
 
 
-def test_a_value_cannot_break_the_subject_into_two_lines(make_pack: MakePack) -> None:
-    pack = pack_with(make_pack, "Subject: About {{ order_id }}\n\nx\n")
+def test_a_template_cannot_break_the_subject_into_two_lines(make_pack: MakePack) -> None:
+    # A value cannot hold a line break at all (see test_fields); a template can still make one.
+    pack = pack_with(make_pack, "Subject: About {{ order_id ~ '\\nBcc: x@example.com' }}\n\nx\n")
     with pytest.raises(ScenarioInvalid, match="subject renders to more than one line"):
-        render_pack(pack, {"name": "Ana", "order_id": "1\nBcc: x@example.com"})
+        render_pack(pack, {"name": "Ana", "order_id": "1"})
 
 
 def test_compiled_templates_are_cached_and_revalidated_on_change(make_pack: MakePack, isolated_home: Path) -> None:

@@ -140,10 +140,11 @@ def test_yaml_lone_surrogate_is_refused_by_either_parser() -> None:
         ('{"name": "\\ud800"}', "the text '\\ud800' holds \\ud800, a lone surrogate, not a character"),
         ('{"\\udfff": "x"}', "holds \\udfff, a lone surrogate"),
         ('{"items": ["a", "b\\udc80c"]}', "the text 'b\\udc80c' holds \\udc80"),
-        ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than 32 levels deep"),
+        ('{"a": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested more than 32 levels deep"),
+        ('{"a": [' + "[]," * 100_000 + "[]]}", "more than 100,000 values (texts, lists and mappings) in one file"),
         ('{"a": ' + "[" * 500 + "]" * 500 + "}", "nested more than 32 levels deep"),
     ],
-    ids=["surrogate-value", "surrogate-key", "surrogate-in-list", "100k-deep", "500-deep"],
+    ids=["surrogate-value", "surrogate-key", "surrogate-in-list", "50k-deep", "100k-values", "500-deep"],
 )
 def test_json_refuses_depth_and_lone_surrogates(text: str, message: str) -> None:
     with pytest.raises(Boom, match=re.escape(message)):
@@ -170,7 +171,7 @@ def _pack(root: Path, example: str) -> Path:
         ("data.yaml", BOMB, errors.INVALID_VALUE, "data.yaml:1: YAML anchors (&a) are not allowed"),
         ("data.yaml", "items: !!python/object/apply:os.system ['echo pwned']\n", errors.INVALID_VALUE,
          "data.yaml:1: YAML tags (!!python/object/apply:os.system) are not allowed"),
-        ("data.json", '{"items": ' + "[" * 100_000 + "]" * 100_000 + "}", errors.INVALID_VALUE,
+        ("data.json", '{"items": ' + "[" * 50_000 + "]" * 50_000 + "}", errors.INVALID_VALUE,
          "data.json: nested more than 32 levels deep"),
         ("data.json", '{"items": ["\\ud800"]}', errors.INVALID_VALUE, "holds \\ud800, a lone surrogate"),
         ("example", "&a [x, y]", errors.SCENARIO_INVALID, "scenario.yaml:7: YAML anchors (&a) are not allowed"),

@@ -34,6 +34,7 @@ from replykit.errors import (
     UsageError,
     did_you_mean,
 )
+from replykit.packs.characters import refused
 from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -153,6 +154,9 @@ def check_value(key: str, raw: str) -> str:
         raise ValueError("it cannot be empty (use 'replykit config unset' to remove a value)")
     if "\n" in value or "\r" in value:
         raise ValueError("it must be a single line")
+    found = refused(value, one_line=True)
+    if found is not None:
+        raise ValueError(f"it holds {found[1]}; a value is one line of text, without control characters")
     return CHECKS[key](value)
 
 
@@ -351,10 +355,15 @@ def dump_config(config: Config) -> str:
 
 
 def save_config(config: Config) -> None:
-    """Write the config file atomically (see update_config to change it safely)."""
+    """Write the config file atomically (see update_config to change it safely).
+
+    A config file that is a symlink (into a dotfiles checkout, say) is written where it leads,
+    and stays a symlink.
+    """
     from replykit.files import write_atomic
 
-    write_atomic(config.path, dump_config(config), replace=True, make_folder=True)
+    real = Path(os.path.realpath(config.path))
+    write_atomic(real, dump_config(config), replace=True, make_folder=True, label=str(config.path))
 
 
 def update_config(path: Path, change: Callable[[Config], Config]) -> tuple[Config, Config]:
@@ -365,7 +374,7 @@ def update_config(path: Path, change: Callable[[Config], Config]) -> tuple[Confi
     (before, after); the file is written only if they differ. Raises what ``change``,
     load_config and save_config raise, and InputOutputError if the lock cannot be taken.
     """
-    fd = _lock(path)
+    fd = _lock(Path(os.path.realpath(path)))  # one lock for the file, whichever symlink names it
     try:
         before = load_config(path)
         after = change(before)

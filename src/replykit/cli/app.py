@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from replykit.cli.setup_commands import register as register_setup_commands
 from replykit.errors import ReplykitError
 from replykit.options import scan
 from replykit.output.delivery import REPLY_TO_ENV, SENDER_ENV
+from replykit.output.formats import dumps_json
 
 if TYPE_CHECKING:
     from replykit.packs.scenario import Scenario
@@ -230,7 +230,6 @@ def render(
         metavar="FILE",
         rich_help_panel=OUTPUT_PANEL,
         help="Write the reply to FILE instead of stdout.",
-        dir_okay=False,
     ),
     force: bool = typer.Option(
         False, "--force", help="Let --output replace an existing file.", rich_help_panel=OUTPUT_PANEL
@@ -331,7 +330,7 @@ def list_(
     loaded, problems = library_for(templates_dir).load_all()
     rows = select(loaded, tags=tag, lang=lang)
     if as_json:
-        console.write_stdout(json.dumps([list_row(e, s) for e, s in rows], ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(dumps_json([list_row(e, s) for e, s in rows]))
     elif sys.stdout is not None and sys.stdout.isatty():
         import shutil
 
@@ -368,7 +367,7 @@ def show(
     source = source_label(composer.library.entries()[scenario_id], scenario)
     if as_json:
         document = show_document(scenario, source=source, preview=preview)
-        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(dumps_json(document))
     else:
         console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview)))
 
@@ -402,7 +401,7 @@ def check(
     errors_found = sum(p.severity == ERROR for p in problems)
     if as_json:
         document = {"checked": ids, "problems": [p.as_dict() for p in problems]}
-        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(dumps_json(document))
     else:
         for problem in problems:
             sys.stderr.write(console.inert(problem_text(problem)))

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from replykit.cli import complete, console
+from replykit.output.formats import dumps_json
 
 PROFILE_HELP = "Profile to use (default: $REPLYKIT_PROFILE, else the config file's default_profile)."
 
@@ -151,7 +151,7 @@ def config_list(
                 key: {"value": chosen.values.get(key), "source": describe_source(config, chosen, key)} for key in KEYS
             },
         }
-        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(dumps_json(document))
         return
     exists = "" if location.path.exists() else ", not created yet"
     file_origin = " (from REPLYKIT_CONFIG)" if location.origin != "default" else ""
@@ -297,7 +297,7 @@ def paths(
     rows.append(("config", location.origin if location.origin != "default" else "user", location.path))
     if as_json:
         document = [{"kind": k, "origin": o, "path": str(p), "exists": p.exists()} for k, o, p in rows]
-        console.write_stdout(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        console.write_stdout(dumps_json(document))
         return
     console.write_stdout(_columns([(k, o, str(p), "exists" if p.exists() else "missing") for k, o, p in rows]))
 

@@ -47,16 +47,28 @@ def _json_value(value: Any) -> Any:
     from decimal import Decimal
 
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # the digits given: str() would write 0.0000001 as 1E-7
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def as_json(reply: Reply) -> str:
-    """Scenario, language, subject, body and the field values used; dates ISO, decimals as strings."""
+# Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on: DEL, the C1
+# controls, and the bidirectional embeddings and overrides. (It escapes C0 controls itself.)
+_JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e]"
+
+
+def dumps_json(document: Any) -> str:
+    """``document`` as indented UTF-8 JSON text with a final newline, every character that could drive
+    a terminal written as a ``\\uXXXX`` escape (the same data, valid JSON, safe to print)."""
     import json
 
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=_json_value)
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+
+
+def as_json(reply: Reply) -> str:
+    """Scenario, language, subject, body and the field values used; dates ISO, decimals as strings."""
     document = {
         "scenario": reply.scenario,
         "language": reply.language,
@@ -64,7 +76,7 @@ def as_json(reply: Reply) -> str:
         "body": reply.body,
         "values": reply.values,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+    return dumps_json(document)
 
 
 def as_subject(reply: Reply) -> str:

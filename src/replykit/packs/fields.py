@@ -4,7 +4,10 @@ A list field takes a list in a --data file item by item. Text (typed on the comm
 or a string anywhere else) is split on commas; ``\\,`` writes a comma inside an item and
 ``\\\\`` a backslash (any other backslash stays as written): ``--items 'USB-C cable\\, 2 m,
 screen protector'`` is two items. Items must be text, at most MAX_LIST_ITEMS of them; a
-value (or an item) holds at most MAX_VALUE_CHARS characters.
+value (or an item) holds at most MAX_VALUE_CHARS characters, on one line: a line break, a
+control character or a bidirectional override (see ``replykit.packs.characters``) is refused,
+since it would split the reply's sentence or subject, or drive the terminal it is shown on.
+A decimal holds at most MAX_DECIMAL_DIGITS digits, which decimal arithmetic keeps exactly.
 
 An amount is never rounded in silence: when a scenario has a field named ``currency`` and
 it has a value, every decimal field with a value must have no more decimal places than
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from replykit.errors import InvalidValue, MissingFields, UsageError, did_you_mean
+from replykit.packs.characters import refused
 from replykit.packs.yamlio import decode, parse_data
 
 if TYPE_CHECKING:
@@ -31,6 +35,8 @@ MAX_DATA_FILE_BYTES = 16 * 1024 * 1024
 # Items in one list value, and characters in one value (or one item): far past any real reply.
 MAX_LIST_ITEMS = 1000
 MAX_VALUE_CHARS = 100_000
+# Python's decimal arithmetic (and Babel's formatting) keeps 28 digits; more would be rounded.
+MAX_DECIMAL_DIGITS = 28
 CURRENCY_FIELD = "currency"
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -47,15 +53,23 @@ def _parse_integer(raw: str) -> int:
     return int(raw)
 
 
+class _Unusable(ValueError):
+    """Text of the right form whose value replykit still cannot use; the message says why."""
+
+
 def _parse_decimal(raw: str) -> Decimal:
     from decimal import Decimal, InvalidOperation  # imported when a decimal field has a value
 
     if not _DECIMAL.fullmatch(raw.strip()):
         raise ValueError
     try:
-        return Decimal(raw.strip())
+        value = Decimal(raw.strip())
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
         raise ValueError from None
+    digits = len(value.as_tuple().digits)
+    if digits > MAX_DECIMAL_DIGITS:
+        raise _Unusable(f"{digits:,} digits; a number has at most {MAX_DECIMAL_DIGITS}, all computed exactly")
+    return value
 
 
 def _parse_date(raw: str) -> date:
@@ -159,12 +173,15 @@ class Field:
         must be at most MAX_VALUE_CHARS characters, and a list at most MAX_LIST_ITEMS items.
         """
         _check_length(raw)
+        _check_characters(raw)
         if raw.strip() == "":
             if self.required:
                 raise ValueError("it is required and cannot be empty")
             return self.kind.empty
         try:
             value = self.kind.parse(raw)
+        except _Unusable:
+            raise
         except ValueError:
             raise ValueError(f"expected {self.kind.accepts}") from None
         return self._checked(value if isinstance(value, list) else [value], value)
@@ -183,6 +200,7 @@ class Field:
             if not isinstance(item, str):
                 raise ValueError(f"item {number} is {_what(item)}, not text")
             _check_length(item, f"item {number}: ")
+            _check_characters(item, f"item {number}: ")
         values = [item.strip() for item in items if item.strip()]
         if not values and self.required:
             raise ValueError("it is required and cannot be empty")
@@ -203,6 +221,12 @@ class Field:
 def _check_length(text: str, prefix: str = "") -> None:
     if len(text) > MAX_VALUE_CHARS:
         raise ValueError(f"{prefix}{len(text):,} characters; at most {MAX_VALUE_CHARS:,} are allowed")
+
+
+def _check_characters(text: str, prefix: str = "") -> None:
+    found = refused(text, one_line=True)
+    if found is not None:
+        raise ValueError(f"{prefix}holds {found[1]}; a value is one line of text, without control characters")
 
 
 def _what(value: Any) -> str:

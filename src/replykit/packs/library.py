@@ -23,6 +23,10 @@ from replykit.packs.scenario import (
 )
 
 ENV_PATH = "REPLYKIT_PATH"
+# Entries in a pack's folder, or in a scenario's: the built-in library has 20 and 13. Listing and
+# loading a thousand scenarios (``replykit list``) takes about a second; a pack of a million
+# folders would keep every command that lists it busy for minutes.
+MAX_FOLDER_ENTRIES = 1000
 
 
 def builtin_dir() -> Path:
@@ -76,14 +80,31 @@ def search_path(*, templates_dirs: tuple[Path, ...] = (), environ: Mapping[str, 
     return packs
 
 
+def _entries(folder: Path) -> list[Path]:
+    """What a folder of a pack holds, sorted; ScenarioInvalid past MAX_FOLDER_ENTRIES (hidden ones not counted)."""
+    found: list[Path] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if len(found) == MAX_FOLDER_ENTRIES:
+                raise ScenarioInvalid(
+                    f"holds more than {MAX_FOLDER_ENTRIES:,} files and folders; replykit reads at most that many",
+                    path=folder,
+                    hint="a pack holds scenario folders and _partials; split it into several packs",
+                )
+            found.append(folder / entry.name)
+    return sorted(found)
+
+
 def _scenario_dirs(root: Path) -> list[Path]:
     """The folders of a pack that hold a scenario.yaml, whatever their names."""
     if not root.is_dir():
         return []
     return [
         child
-        for child in sorted(root.iterdir())
-        if not child.name.startswith(("_", ".")) and child.is_dir() and (child / SCENARIO_FILE).exists()
+        for child in _entries(root)
+        if not child.name.startswith("_") and child.is_dir() and (child / SCENARIO_FILE).exists()
     ]
 
 
@@ -112,11 +133,21 @@ class Library:
             self._catalogue = load_catalogue(self.roots)
         return self._catalogue
 
-    def entries(self) -> dict[str, Entry]:
-        """Every scenario id, with the pack whose scenario.yaml wins (folders not named by a valid id are left out)."""
+    def entries(self, *, problems: list[ReplykitError] | None = None) -> dict[str, Entry]:
+        """Every scenario id, with the pack whose scenario.yaml wins (folders not named by a valid id are left out).
+
+        A pack too large to list raises ScenarioInvalid, or with ``problems`` is reported there and left out.
+        """
         found: dict[str, list[Pack]] = {}
         for pack in self.packs:
-            for child in _scenario_dirs(pack.path):
+            try:
+                children = _scenario_dirs(pack.path)
+            except ScenarioInvalid as exc:
+                if problems is None:
+                    raise
+                problems.append(exc)
+                continue
+            for child in children:
                 if is_scenario_id(child.name):
                     found.setdefault(child.name, []).append(pack)
         return {sid: Entry(sid, packs[0], tuple(packs[1:])) for sid, packs in sorted(found.items())}
@@ -133,7 +164,7 @@ class Library:
                 continue
             resolve_in_pack(folder, pack.path)
             found: dict[str, Path] = {}
-            for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
+            for path in (p for p in _entries(folder) if p.name.endswith(TEMPLATE_SUFFIX)):
                 check_pack_file(path, root=pack.path)
                 stem = path.name[: -len(TEMPLATE_SUFFIX)]
                 tag = parse_tag(stem)
@@ -186,7 +217,12 @@ class Library:
         except ScenarioInvalid as exc:
             return [], [exc]
         for pack in self.packs:
-            for child in _scenario_dirs(pack.path):
+            try:
+                children = _scenario_dirs(pack.path)
+            except ScenarioInvalid as exc:  # too large to list: reported, and its scenarios left out
+                errors.append(exc)
+                continue
+            for child in children:
                 if not is_scenario_id(child.name):
                     errors.append(
                         ScenarioInvalid(
@@ -195,7 +231,7 @@ class Library:
                             hint=ID_HINT,
                         )
                     )
-        for entry in self.entries().values():
+        for entry in self.entries(problems=[]).values():
             try:
                 loaded.append((entry, self.find(entry.id)))
             except ReplykitError as exc:

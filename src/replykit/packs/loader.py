@@ -4,7 +4,8 @@
 pack of the search path in order (a user's template may include a built-in partial). A name
 with ``..``, a leading ``/`` or a backslash is refused, whether written in the template or
 taken from a field value (``{% include name %}``); a file found is read like every pack
-file (see packfiles: inside its pack, a regular file, at most MAX_PACK_FILE_BYTES).
+file (see packfiles: inside its pack, a regular file, at most MAX_PACK_FILE_BYTES), and its
+text may hold no character that could drive a terminal (see check_template_text).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from jinja2 import BaseLoader, Environment
 from jinja2.exceptions import TemplateError, TemplateNotFound
 
 from replykit.errors import ScenarioInvalid
+from replykit.packs.characters import refused
 from replykit.packs.packfiles import read_pack_text
 
 
@@ -29,6 +31,24 @@ def template_pieces(name: str) -> list[str]:
             " without '..', a leading '/' or a backslash"
         )
     return pieces
+
+
+def check_template_text(text: str, path: Path) -> None:
+    """Refuse (ScenarioInvalid, with file and line) a template holding a control character, a
+    bidirectional override or a lone surrogate (see replykit.packs.characters).
+
+    A reply is plain text, so such a character can only be there to act on the terminal the
+    reply is printed on. Carriage returns are fine: Jinja2 reads CR LF as a line end.
+    """
+    found = refused(text.replace("\r", ""))
+    if found is None:
+        return
+    index, what = found
+    line = text.replace("\r", "").count("\n", 0, index) + 1
+    hint = "a reply is plain text"
+    if "bidirectional" in what:
+        hint += "; wrap right-to-left values with the ltr or isolate filters instead"
+    raise ScenarioInvalid(f"the template holds {what}", path=path, line=line, hint=hint)
 
 
 class PackLoader(BaseLoader):
@@ -45,6 +65,7 @@ class PackLoader(BaseLoader):
                 continue
             try:
                 source = read_pack_text(path, root=root)
+                check_template_text(source, path)
             except ScenarioInvalid as exc:
                 # As a template error it is reported at the line of the include that asked for it.
                 raise TemplateError(exc.message) from None

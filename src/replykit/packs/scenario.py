@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.options import RESERVED_FIELD_NAMES
+from replykit.packs.characters import refused
 from replykit.packs.fields import TYPES, Field, join_list
 from replykit.packs.languages import parse_tag
 from replykit.packs.packfiles import read_pack_text
@@ -34,6 +35,10 @@ ADVICE_SECTIONS = {
 }
 _SCENARIO_KEYS = ("title", "summary", "tags", "language", "fields", "advice")
 _FIELD_KEYS = ("help", "type", "required", "default", "choices", "example", "always")
+_ONE_LINE_LISTS = ("tags", "choices")
+# Fields of one scenario, shared ones included: the built-in scenarios have at most 10, and
+# 'render ID --help' takes seconds to lay out thousands.
+MAX_FIELDS = 200
 
 
 @dataclass(frozen=True)
@@ -111,13 +116,22 @@ def _check_keys(data: LineMapping, allowed: tuple[str, ...], path: Path, what: s
             )
 
 
-def _text(data: LineMapping, key: str, path: Path, *, required: bool = False) -> str:
+def _text(data: LineMapping, key: str, path: Path, *, required: bool = False, one_line: bool = False) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         raise _fail(path, data.line_of(key), f"'{key}' must be text")
     if required and not value.strip():
         raise _fail(path, data.line_of(key), f"'{key}' is required")
+    if one_line:
+        _check_one_line(value.strip(), f"'{key}'", path, data.line_of(key))
     return value.strip()
+
+
+def _check_one_line(text: str, what: str, path: Path, line: int) -> None:
+    """A title, a tag or a choice is shown on one line (a row of 'list', an option's value)."""
+    found = refused(text, one_line=True) or ((text.index("\t"), "a tab") if "\t" in text else None)
+    if found is not None:  # a tab, too, would shift the columns of 'list'
+        raise _fail(path, line, f"{what} must be one line of text; it holds {found[1]}")
 
 
 def _text_list(data: LineMapping, key: str, path: Path) -> tuple[str, ...]:
@@ -136,6 +150,8 @@ def _text_list(data: LineMapping, key: str, path: Path) -> tuple[str, ...]:
             )
         if not isinstance(item, str):
             raise _fail(path, data.line_of(key), f"'{key}' must be a list of text")
+        if key in _ONE_LINE_LISTS:
+            _check_one_line(item.strip(), f"an item of '{key}'", path, data.line_of(key))
     return tuple(v.strip() for v in value)
 
 
@@ -247,6 +263,8 @@ def _fields(data: LineMapping, catalogue: FieldCatalogue, path: Path) -> tuple[F
         raise _fail(path, data.line_of("fields"), "'fields' must be a mapping of field names")
     result: list[Field] = []
     names = list(declared) + [n for n in catalogue.always if n not in declared]
+    if len(names) > MAX_FIELDS:
+        raise _fail(path, data.line_of("fields"), f"{len(names):,} fields; a scenario has at most {MAX_FIELDS}")
     for name in names:
         line = declared.line_of(name)
         if not FIELD_NAME.fullmatch(name):
@@ -307,7 +325,7 @@ def load_scenario(
         raise _fail(path, None, f"no reply template: add {language}{TEMPLATE_SUFFIX} beside it")
     return Scenario(
         id=scenario_id,
-        title=_text(data, "title", path, required=True),
+        title=_text(data, "title", path, required=True, one_line=True),
         summary=_text(data, "summary", path, required=True),
         tags=_text_list(data, "tags", path),
         language=language,

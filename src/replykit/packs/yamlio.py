@@ -14,9 +14,13 @@ never need it and it can do harm:
   ``!custom`` and even ``!!str``: a tag would otherwise be dropped in silence and its text
   used as if it were plain;
 - nesting deeper than MAX_NESTING_DEPTH, refused as it is read (no recursion at all);
-- a lone surrogate such as ``"\\ud800"``, which is not a character and cannot be printed.
+- more than MAX_NODES values in one file (millions of empty lists fit in a few megabytes,
+  and would take seconds and hundreds of megabytes to build);
+- a lone surrogate such as ``"\\ud800"``, which is not a character and cannot be printed,
+  and the other characters ``replykit.packs.characters`` refuses: a control character
+  (written ``"\\e[2J"`` in YAML) or a bidirectional override, in a value or a key.
 
-JSON (``--data`` files) gets the same depth and surrogate checks.
+JSON (``--data`` files) gets the same depth, size and character checks.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 import yaml
 
 from replykit.errors import FileProblem
+from replykit.packs.characters import refused, shown
 
 try:  # libyaml's parser is several times faster; the pure-Python one behaves the same.
     from yaml import CBaseLoader as _BaseLoader
@@ -40,6 +45,9 @@ ErrorFactory = Callable[[str, int | None], Exception]
 
 # Lists and mappings inside each other: a scenario file needs 4 levels, a --data file 2.
 MAX_NESTING_DEPTH = 32
+# Values (texts, lists and mappings) in one file: a scenario has a few hundred, a --data file
+# a few fields of at most 1,000 items each.
+MAX_NODES = 100_000
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TAG_PREFIX = "tag:yaml.org,2002:"
@@ -66,10 +74,13 @@ class _Refused(Exception):
 
 
 def _check_text(text: str, line: int | None) -> str:
-    found = _SURROGATE.search(text)
-    if found:
-        shown = ascii(text if len(text) <= 40 else text[:40] + "...")
-        raise _Refused(f"the text {shown} holds \\u{ord(found.group()):04x}, a lone surrogate, not a character", line)
+    surrogate = _SURROGATE.search(text)  # every one: a file's text is decoded, none stands for a byte
+    if surrogate is not None:
+        what = f"\\u{ord(surrogate.group()):04x}, a lone surrogate, not a character"
+        raise _Refused(f"the text {shown(text)} holds {what}", line)
+    found = refused(text)
+    if found is not None:
+        raise _Refused(f"the text {shown(text)} holds {found[1]}; remove it", line)
     return text
 
 
@@ -126,10 +137,14 @@ def _add(frame: _Frame, value: Any, line: int) -> None:
 def _document(loader: Any) -> Any:
     """Build one document's value from its events, with an explicit stack instead of recursion."""
     stack: list[_Frame] = []
+    nodes = 0
     while True:
         event = loader.get_event()
         _check_event(event)
         line = _line(event)
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise _Refused(_too_many_nodes(), line)
         if isinstance(event, yaml.ScalarEvent):
             value: Any = _check_text(event.value, line)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
@@ -199,6 +214,27 @@ def parse_yaml(text: str, *, error: ErrorFactory) -> Any:
         loader.dispose()
 
 
+def _too_many_nodes() -> str:
+    return f"more than {MAX_NODES:,} values (texts, lists and mappings) in one file; replykit reads far fewer"
+
+
+# A JSON string (skipped whole), or a token that starts or continues a list or mapping.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{,]')
+
+
+def _json_nodes_within(text: str, limit: int) -> bool:
+    """True if the JSON text holds at most about ``limit`` values, judged without building any of them."""
+    if text.count(",") + text.count("[") + text.count("{") <= limit:
+        return True  # commas inside strings count too: this overcounts, and is quick
+    count = 0
+    for token in _JSON_TOKEN.finditer(text):
+        if not token.group().startswith('"'):
+            count += 1
+            if count > limit:
+                return False
+    return True
+
+
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -227,6 +263,8 @@ def parse_json(text: str, *, error: ErrorFactory) -> Any:
 
     Deep nesting and lone surrogates are refused, as in YAML.
     """
+    if not _json_nodes_within(text, MAX_NODES):
+        raise error(_too_many_nodes(), None)
     try:
         value = json.loads(
             text,

@@ -149,9 +149,11 @@ def format_money_filter(context: Context, amount: Decimal | int, currency: str |
         raise FilterMisuse("money", f"the money filter cannot format {describe(amount)}: it is not a usable amount")
     locale = _locale(context, "money")
     try:
+        # Never rounded: the currency field's precision is checked where values are read, and
+        # an amount written with more decimals than the format shows keeps them all.
         if not currency:
-            return str(format_decimal(amount, format="#,##0.00", locale=locale))
-        return str(format_currency(amount, currency.upper(), locale=locale))
+            return str(format_decimal(amount, format="#,##0.00", locale=locale, decimal_quantization=False))
+        return str(format_currency(amount, currency.upper(), locale=locale, decimal_quantization=False))
     except ArithmeticError:
         raise FilterMisuse(
             "money", f"the money filter cannot format {describe(amount)}: it has too many digits"

@@ -6,7 +6,9 @@ a template can build a value (``+ * ** %``, ``~``, list and dict literals, filte
 methods, ``str.format``, ``range``) checks the size of the result *before* building it,
 because one ``'a' * 10**9`` allocates a gigabyte in a single step no signal can interrupt.
 Buffered output (macros, ``{% set %}`` blocks) stops at MAX_REPLY_CHARS, and cpu_budget()
-stops a render that computes for too long. Every refusal raises TemplateStopped.
+stops a render that computes for too long or builds more than MAX_BUILT in all (a thousand
+``{% set %}`` of a million characters each would fill the memory, one value at a time within
+the limits). Every refusal raises TemplateStopped.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ from datetime import date
 from datetime import time as time_of_day
 from decimal import Decimal
 from functools import update_wrapper
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
 from jinja2.filters import make_attrgetter
-from jinja2.runtime import Context, Macro, Undefined
+from jinja2.runtime import Context, Macro, StrictUndefined, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from jinja2.utils import Namespace
 from markupsafe import Markup
@@ -43,14 +45,32 @@ from replykit.limits import (
     MAX_SEQUENCE,
     RENDER_CPU_SECONDS,
 )
+from replykit.packs.characters import refused
 
-CODE_VERSION = "replykit-sandbox-1"
+CODE_VERSION = "replykit-sandbox-2"
 """Part of every bytecode cache key: change it when ReplySandbox compiles templates differently."""
 
+MAX_BUILT = 32 * MAX_SEQUENCE
+"""Characters and items one render may build in all, kept or not: a real reply builds a few thousand.
+(With the limits in replykit.limits: it bounds memory, as MAX_SEQUENCE bounds each value.)"""
+
+MAX_COMPILED_CHARS = 1_000_000
+"""Python source a template may compile to: the built-in ones compile to under 10,000 characters,
+and Python's compiler, which no signal interrupts, takes about 0.6 s and 100 MB for this much."""
+
+_T = TypeVar("_T")
 _OTHER_WEIGHT = 32  # a date, a cycler, a loop: short when printed
 _REFIRE_SECONDS = 0.1  # the CPU timer fires again if library code swallowed its first exception
 _STRFTIME_GROWTH = 256  # Python gives the C strftime a buffer up to 256 times the format's length
 _NOTHING = object()
+
+
+class ReplyUndefined(StrictUndefined):
+    """Jinja2's StrictUndefined that also fails when a list or mapping holding it is printed, rather than
+    print 'Undefined' into a reply (``{{ [name]|map(attribute='nmae')|list }}``)."""
+
+    __slots__ = ()
+    __repr__ = Undefined._fail_with_undefined_error
 
 
 class TemplateStopped(SecurityError):
@@ -175,7 +195,17 @@ def _checked_result(result: Any, doing: str) -> Any:
         _check_int(result, doing)
     elif isinstance(result, (list, tuple, dict, set, frozenset, Namespace)):
         _check_size(weight(result), doing)
-    return result
+    return _built(result)
+
+
+def _built(value: _T) -> _T:
+    """Count a value just made against MAX_BUILT: its own characters or items (what it holds was counted when made)."""
+    if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)):
+        state = _STATE
+        state.built += len(value)
+        if state.built > MAX_BUILT:
+            _stop(f"the template built more than {MAX_BUILT:,} characters in all")
+    return value
 
 
 def _check_arguments(values: Iterable[Any], doing: str) -> None:
@@ -196,13 +226,14 @@ def _drain(items: Iterator[Any], doing: str) -> list[Any]:
         if size > MAX_SEQUENCE:
             _too_big(doing)
         kept.append(item)
-    return kept
+    return _built(kept)
 
 
 # The CPU budget ------------------------------------------------------------------------
 
 
 class _RenderState(threading.local):
+    built = 0  # characters and items built since the outermost budget began (see MAX_BUILT)
     seconds = RENDER_CPU_SECONDS  # the budget in force, for the message
     deadline: float | None = None  # thread CPU time at which a render without the timer stops
     expired = False  # the budget is spent: every hook raises again
@@ -230,14 +261,16 @@ def _on_cpu_timer(signum: int, frame: types.FrameType | None) -> None:
 
 
 @contextmanager
-def cpu_budget(seconds: float = RENDER_CPU_SECONDS) -> Iterator[None]:
-    """Raise TemplateStopped in the code inside once it has used ``seconds`` of CPU time.
+def cpu_budget(seconds: float = RENDER_CPU_SECONDS, *, spent: float = 0.0) -> Iterator[None]:
+    """Raise TemplateStopped in the code inside once it has used ``seconds`` of CPU time,
+    ``spent`` of them already (compiling the template about to render, say).
 
     On the main thread of a POSIX process a profiling timer (SIGPROF, which counts the
     whole process's CPU time) interrupts even a loop that calls nothing; the timer and
     handler already set, if any, are put back after. Elsewhere (other threads, Windows)
     the sandbox's hooks and every loop iteration compare the thread's CPU time with a
-    deadline. Nested budgets use the outer one.
+    deadline. Nested budgets use the outer one. The count of what the render builds
+    (MAX_BUILT) starts again with each outermost budget.
     """
     global _timer_armed
     state = _STATE
@@ -245,9 +278,11 @@ def cpu_budget(seconds: float = RENDER_CPU_SECONDS) -> Iterator[None]:
         yield
         return
     state.seconds = seconds
-    previous = _start_timer(seconds)
+    state.built = 0
+    left = max(seconds - spent, 0.01)
+    previous = _start_timer(left)
     if previous is None:
-        state.deadline = time.thread_time() + seconds
+        state.deadline = time.thread_time() + left
         try:
             yield
         finally:
@@ -624,6 +659,16 @@ class _CheckedCodeGenerator(CodeGenerator):
             return None
         return super().visit(node, *args, **kwargs)
 
+    def start_write(self, frame: Frame, node: nodes.Node | None = None) -> None:
+        # Filter and call blocks, recursive loops and includes write what they made without
+        # ``finalize``: it is checked here instead, as ``{{ }}`` output is.
+        super().start_write(frame, node)
+        self.write("environment.printed(")
+
+    def end_write(self, frame: Frame) -> None:
+        self.write(")")
+        super().end_write(frame)
+
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         self._loop_iterables[id(node.iter)] = node.iter
         super().visit_For(node, frame)
@@ -692,7 +737,7 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
         _check_int(result, f"{operator!r}")
         if operator == "%" and isinstance(result, (str, bytes)):
             _check_size(len(result), "formatting with %")
-        return result
+        return _built(result)
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Call a function or method from a template, with its arguments and result sized."""
@@ -701,6 +746,23 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
         doing = f"{_callable_name(obj)}()"
         _check_arguments((*args, *kwargs.values()), doing)
         return _checked_result(super().call(context, obj, *args, **kwargs), doing)
+
+    def _compile(self, source: str, filename: str) -> types.CodeType:
+        """Python's compile() of a template's generated code, refused when that code is too large."""
+        if len(source) > MAX_COMPILED_CHARS:
+            _stop(
+                f"it compiles to {len(source):,} characters of Python, more than {MAX_COMPILED_CHARS:,};"
+                " a reply template is a few paragraphs"
+            )
+        return super()._compile(source, filename)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        """Refuse an unsafe attribute at once: Jinja2 returns an undefined value, which a list prints as 'Undefined'."""
+        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    def printed(self, value: Any) -> Any:
+        """What a filter or call block, a recursive loop or an include writes, checked like ``{{ }}`` output."""
+        return check_printed(value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` from a template, as Jinja2's sandbox allows it; a place to check the CPU budget."""
@@ -737,7 +799,7 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
                 if len(args) != 1:
                     raise TypeError(f"format_map() takes exactly one argument ({len(args)} given)")
                 kwargs, args = args[0], ()
-            return kind(formatter.vformat(owner, args, kwargs))
+            return _built(kind(formatter.vformat(owner, args, kwargs)))
 
         return update_wrapper(wrapper, value)
 
@@ -750,7 +812,7 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
             if size > MAX_REPLY_CHARS:
                 _stop(f"the reply grew past {MAX_REPLY_CHARS:,} characters")
             kept.append(part)
-        return "".join(kept)
+        return _built("".join(kept))
 
     def tilde(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
         """``a ~ b``, refused when the text would be too long."""
@@ -759,13 +821,13 @@ class ReplySandbox(ImmutableSandboxedEnvironment):
         for part in parts:
             size += weight(part, MAX_SEQUENCE - size)
             _check_size(size, "joining with ~")
-        return join(parts)
+        return _built(join(parts))
 
     def built(self, value: Any) -> Any:
         """A list, tuple or dict literal, refused when what it holds is too much (``[x, x]`` doubles ``x``)."""
         _tick()
         _check_size(weight(value), "a list or mapping written in the template")
-        return value
+        return _built(value)
 
     def loop_items(self, iterable: Any) -> Any:
         """What a ``{% for %}`` loops over; without the CPU timer each step checks the CPU budget."""
@@ -818,8 +880,25 @@ def _check_power(base: Any, exponent: Any) -> None:
 
 
 def check_printed(value: Any) -> Any:
-    """What a ``{{ }}`` prints, refused when it is too long to print."""
+    """What a ``{{ }}`` (or a filter or call block) prints: refused when it is too long to print or holds
+    a character that could drive a terminal (see replykit.packs.characters), a Decimal as its digits."""
     _tick()
+    if isinstance(value, Decimal):
+        value = decimal_text(value)
     if not isinstance(value, str) or len(value) > MAX_SEQUENCE:
         _check_size(weight(value), "printing a value")
+    if isinstance(value, str):
+        found = refused(value)
+        if found is not None:
+            _stop(f"the template printed {found[1]}; a reply is plain text")
     return value
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as it was typed, never in exponent notation (``0.0000001``, not ``1E-7``)."""
+    if not value.is_finite():
+        return str(value)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    _check_size(len(digits) + abs(exponent) + 2, "printing a number")
+    return format(value, "f")

@@ -6,21 +6,31 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, cast
 
-from jinja2 import FileSystemBytecodeCache, StrictUndefined, Template, meta, nodes
+from jinja2 import FileSystemBytecodeCache, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 
 from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
-from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS, RENDER_CPU_SECONDS
-from replykit.packs.loader import PackLoader
+from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS
+from replykit.packs.characters import refused
+from replykit.packs.loader import PackLoader, check_template_text
+from replykit.packs.packfiles import read_pack_text
 from replykit.packs.scenario import Scenario
 from replykit.rendering.filters import FILTERS, FilterMisuse
-from replykit.rendering.sandbox import CODE_VERSION, ReplySandbox, TemplateStopped, check_printed, cpu_budget
+from replykit.rendering.sandbox import (
+    CODE_VERSION,
+    ReplySandbox,
+    ReplyUndefined,
+    TemplateStopped,
+    check_printed,
+    cpu_budget,
+)
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 _OUTPUT_TAG = re.compile(r"\{\{.*?\}\}")
@@ -129,7 +139,7 @@ def make_environment(roots: list[Path], *, on_notice: Callable[[str], None] | No
         filters=FILTERS,
         bytecode_cache=_bytecode_cache(on_notice),
         loader=PackLoader(roots),
-        undefined=StrictUndefined,
+        undefined=ReplyUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -140,11 +150,17 @@ def make_environment(roots: list[Path], *, on_notice: Callable[[str], None] | No
 
 
 class ReplyTemplate(NamedTuple):
-    """A language file compiled: its subject line and its body."""
+    """A language file compiled: its subject line and its body.
+
+    ``first_render`` holds the CPU seconds compiling took until the template is first
+    rendered: that render's budget includes them, so one run of replykit uses at most
+    RENDER_CPU_SECONDS on its template; later renders (a batch) each get the whole budget.
+    """
 
     path: Path
     subject: Template
     body: Template
+    first_render: list[float]
 
 
 def _first_line_of(ast: nodes.Template, name: str) -> int | None:
@@ -198,10 +214,9 @@ def _compile(env: ReplySandbox, source: str, path: Path, part: str, known: set[s
 def load_template(env: ReplySandbox, scenario: Scenario, lang: str) -> ReplyTemplate:
     """Read and compile a language file: a 'Subject:' line, a blank line, then the body."""
     path = scenario.template(lang)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioInvalid(f"cannot read template: {exc}", path=path) from None
+    # A language template sits at PACK/ID/LANG.j2, and is read as a file of its pack, PACK.
+    text = read_pack_text(path, root=path.parent.parent)
+    check_template_text(text, path)
     head, sep, body = text.partition("\n")
     match = _SUBJECT.fullmatch(head.rstrip("\r"))
     if not match:
@@ -214,17 +229,20 @@ def load_template(env: ReplySandbox, scenario: Scenario, lang: str) -> ReplyTemp
     if body.split("\n", 1)[0].strip():
         raise ScenarioInvalid("the 'Subject:' line must be followed by a blank line", path=path, line=2)
     known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
+    started = time.process_time()
     try:
         with cpu_budget():
             subject = _compile(env, match.group(1), path, "subject", known)
             # The body keeps its place in the file (padded with newlines) so errors name the right line.
             compiled_body = _compile(env, "\n" + body, path, "body", known)
-    except TemplateStopped:
+    except TemplateStopped as exc:
+        reason = str(exc).replace("rendering took", "compiling took")
         raise SecurityViolation(
-            f"{path}: template stopped: compiling took more than {RENDER_CPU_SECONDS:g} s of CPU",
+            f"{path}: template stopped: {reason}",
             hint="a reply template is a few paragraphs; this one is too large or too intricate",
         ) from None
-    return ReplyTemplate(path=path, subject=subject, body=compiled_body)
+    spent = time.process_time() - started
+    return ReplyTemplate(path=path, subject=subject, body=compiled_body, first_render=[spent])
 
 
 def _where(tb: TracebackType | None, default: Path) -> tuple[Path, int | None]:
@@ -280,7 +298,8 @@ def _generate(template: Template, context: dict[str, Any], limit: int) -> str:
 
 
 def _render_parts(template: ReplyTemplate, context: dict[str, Any]) -> tuple[str, str]:
-    with cpu_budget():
+    spent = template.first_render.pop() if template.first_render else 0.0
+    with cpu_budget(spent=spent):
         subject = _generate(template.subject, context, MAX_REPLY_CHARS).strip()
         body = _generate(template.body, context, MAX_REPLY_CHARS - len(subject))
     return subject, body
@@ -343,6 +362,14 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
     except (TypeError, ArithmeticError, LookupError, AttributeError) as exc:
         detail = f"no key {exc}" if isinstance(exc, KeyError) else str(exc)
         raise _template_error(template, f"template error: {detail}") from None
+    for part in (subject, raw_body):
+        # Every piece of output was checked as it was written; this is the last line of defence.
+        found = refused(part)
+        if found is not None:
+            raise SecurityViolation(
+                f"{template.path}: template stopped: the reply holds {found[1]}",
+                hint="a reply is plain text",
+            )
     body = normalise(raw_body)
     if "\n" in subject:
         raise ScenarioInvalid("the subject renders to more than one line", path=template.path, line=1)
