@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ import pytest
 import yaml
 
 from replykit.channels.lexicon import LEXICON
-from replykit.channels.lint import Finding, Span, lint, rules_table
+from replykit.channels.lint import Finding, Span, _lowercase, lint, rules_table
+from replykit.channels.patterns import OTHER, SCRIPTS, fast_union, gated_union, slow_entries
 from replykit.channels.rules import CHANNELS, RULE_BY_ID, RULES
 from replykit.channels.shapes import SHAPES
 from replykit.errors import UsageError
@@ -367,3 +369,45 @@ def test_language_findings_name_the_languages_and_their_severity() -> None:
 def test_a_malformed_language_tag_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="buyer_lang 'english!' is not a language tag"):
         lint("Hi", channel="amazon", buyer_lang="english!")
+
+
+# --- The fast patterns ---------------------------------------------------------------------------
+
+CASE_KEPT = re.compile(r"\(\?-i:.*\)")
+ENTRIES = {
+    name: [entry for table in LEXICON.values() for entry in table.get(name, ()) if not CASE_KEPT.fullmatch(entry)]
+    for name in PHRASE_CLASSES
+}
+TEXTS = [_lowercase(case["text"]) for case in CORPUS["compliant"] + CORPUS["violating"]]
+
+
+def starts(pattern: str, text: str, shift: int = 0) -> set[int]:
+    """Every position where ``pattern`` matches, overlapping matches included."""
+    return {m.start() + shift for m in re.finditer(f"(?=(?:{pattern}))", text)} if pattern else set()
+
+
+def test_every_entry_can_be_rewritten_to_start_with_one_character() -> None:
+    assert slow_entries(entry for entries in ENTRIES.values() for entry in entries) == []
+
+
+@pytest.mark.parametrize("name", sorted(PHRASE_CLASSES))
+def test_the_fast_union_of_a_class_matches_where_its_entries_do(name: str) -> None:
+    plain = "|".join(f"(?:{entry})" for entry in ENTRIES[name])
+    unions = [fast_union(ENTRIES[name], script) for script in (*SCRIPTS, OTHER)]
+    for text in TEXTS:
+        assert set().union(*(starts(union, text) for union in unions)) == starts(plain, text)
+
+
+def test_the_gated_trigger_matches_where_the_entries_rules_look_for_do() -> None:
+    looked_for = sorted({pattern.find for rule in RULES for pattern in rule.patterns} & PHRASE_CLASSES)
+    entries = [entry for name in looked_for for entry in ENTRIES[name]]
+    plain = "|".join(f"(?:{entry})" for entry in entries)
+    parts = [gated_union(entries, script) for script in (*SCRIPTS, OTHER)]
+    for text in TEXTS:
+        # A gated match starts at the character before the entry's; the text is scanned after a space.
+        found = set().union(*(starts(gated, " " + text) | starts(rest, text) for gated, rest in parts))
+        assert found == starts(plain, text)
+
+
+def test_lowercasing_keeps_every_character_at_its_offset() -> None:
+    assert _lowercase("İSTANBUL Straße") == "İstanbul straße"

@@ -1,21 +1,24 @@
 """Checking a reply against a channel's rules: ``lint`` gives the findings, ``rules_table`` lists the rules.
 
-The patterns of ``lexicon.py`` and ``shapes.py`` are compiled on the first call and kept; a
-2,000-character reply takes well under 2 ms after that (benchmarks/channel_rules.py). Imports
-only the standard library and replykit's errors and language tags.
+How a reply is read, for speed (``patterns.py`` has how the patterns are built): the text is
+lowercased once (offsets kept); one pass per script present finds the sentences where any word
+class that a rule looks for matches, and the word classes then run on those sentences only;
+e-mail addresses, domains and phone numbers are looked for from their '@', top-level domain or
+digits outwards. On a 2,000-character reply this takes well under 2 ms once the patterns are
+compiled (on first use, about half a second; benchmarks/channel_rules.py). Imports only the
+standard library and replykit's errors and language tags.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from replykit.channels.lexicon import LEXICON
+from replykit.channels.patterns import OTHER, compiled
 from replykit.channels.rules import CHANNELS, NEAR, RULE_BY_ID, RULES, Pattern, Rule, Severity, Use
-from replykit.channels.shapes import ALLOWED_HOSTS, MASKS, ORDER_ID_FORMATS, SHAPES
+from replykit.channels.shapes import ALLOWED_HOSTS, ORDER_ID_FORMATS
 from replykit.errors import UsageError, did_you_mean
 from replykit.packs.languages import parse_tag
 
@@ -168,43 +171,22 @@ def _language(name: str, tag: str | None) -> str | None:
     return _LANGUAGE_ALIASES.get(primary, primary)
 
 
-# --- Compiled patterns ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    classes: Mapping[str, re.Pattern[str]]
-    masks: re.Pattern[str]
-    tracking: re.Pattern[str]
-    sentence_end: re.Pattern[str]
-    order_ids: Mapping[str, re.Pattern[str]]
-
-
-@functools.cache
-def _compiled() -> _Compiled:
-    """Every word class of every language joined into one pattern per class, and the shapes; compiled once."""
-    sources: dict[str, list[str]] = {name: [source] for name, source in SHAPES.items()}
-    for table in LEXICON.values():
-        for name, entries in table.items():
-            sources.setdefault(name, []).extend(entries)
-    classes = {
-        name: re.compile("|".join(f"(?:{s})" for s in entries), re.IGNORECASE) for name, entries in sources.items()
-    }
-    masks = re.compile("|".join(f"(?:{s})" for s in MASKS.values()), re.IGNORECASE)
-    words = "|".join(f"(?:{s})" for s in sources["id-word"])
-    # An id word, a word or two ("is", a carrier), then the number: digits and capitals, spaces, dashes.
-    tracking = re.compile(
-        rf"(?:{words})[^\d\n.!?。]{{0,12}}?(?P<number>(?-i:[A-Z0-9][A-Z0-9 \-]{{4,}}[0-9]))", re.IGNORECASE
-    )
-    order_ids = {channel: re.compile(source) for channel, (source, _) in ORDER_ID_FORMATS.items()}
-    return _Compiled(classes, masks, tracking, re.compile(r"[.!?。！？]+(?=\s|$)|[。！？]|\n"), order_ids)
-
-
 # --- One reply -----------------------------------------------------------------------------------
 
 
+def _lowercase(text: str) -> str:
+    """``text`` in lower case with every character at its offset (İ, whose lower case is two characters, stays)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low) == 1 else char for char, low in ((char, char.lower()) for char in text))
+
+
+Spans = list[tuple[int, int]]
+
+
 class _Reply:
-    """A reply being checked, with what several checks share: sentence bounds, masked digits, e-mail spans."""
+    """A reply being checked, and what the checks share: the text in lower case, sentences, matches, masks."""
 
     def __init__(
         self,
@@ -217,59 +199,201 @@ class _Reply:
         buyer_lang: str | None,
     ) -> None:
         self.text = text
+        self.folded = _lowercase(text)
         self.channel = channel
         self.public = public
         self.order_id = order_id
         self.reply_lang = reply_lang
         self.buyer_lang = buyer_lang
-        self.compiled = _compiled()
-        self._bounds: list[int] | None = None
-        self._masked: str | None = None
-        self._emails: list[tuple[int, int]] | None = None
+        self.compiled = compiled()
+        self._windows: Spans | None = None
+        self._ends: list[int] | None = None
+        self._scripts: list[str] | None = None
+        self._spans: dict[str, Spans] = {}
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """The bounds of the sentence that holds ``text[start:end]`` (widened to the match)."""
-        if self._bounds is None:
-            self._bounds = [0, *(m.end() for m in self.compiled.sentence_end.finditer(self.text)), len(self.text)]
-        index = bisect.bisect_right(self._bounds, start) - 1
-        return self._bounds[index], max(end, self._bounds[min(index + 1, len(self._bounds) - 1)])
+        """The bounds of the sentence, or sentences, that hold ``text[start:end]``."""
+        if self._ends is None:
+            self._ends = [0, *(m.end() for m in self.compiled.sentence_end.finditer(self.text)), len(self.text)]
+        first = bisect.bisect_right(self._ends, start) - 1
+        last = bisect.bisect_left(self._ends, end)
+        return self._ends[first], self._ends[min(last, len(self._ends) - 1)]
 
-    def masked(self) -> str:
-        """The text with order ids, tracking numbers, dates and amounts replaced by '_' (same offsets)."""
-        if self._masked is None:
-            chars = list(self.text)
-            spans = [m.span() for m in self.compiled.masks.finditer(self.text)]
-            spans += [m.span("number") for m in self.compiled.tracking.finditer(self.text)]
-            if self.order_id and len(self.order_id) >= 4:
-                spans += [m.span() for m in re.finditer(re.escape(self.order_id), self.text)]
-            for start, end in spans:
-                chars[start:end] = "_" * (end - start)
-            self._masked = "".join(chars)
-        return self._masked
+    def scripts(self) -> list[str]:
+        """The scripts to scan: Latin and OTHER (digits, symbols) always, the others if the reply has their letters."""
+        if self._scripts is None:
+            self._scripts = ["latin", OTHER]
+            if self.compiled.other_letters.search(self.folded):
+                self._scripts += [
+                    name
+                    for name, letter in self.compiled.scripts.items()
+                    if name != "latin" and letter.search(self.folded)
+                ]
+        return self._scripts
 
-    def emails(self) -> list[tuple[int, int]]:
-        """The spans of every e-mail address, plain or disguised."""
-        if self._emails is None:
-            self._emails = [m.span() for m in self.compiled.classes["email"].finditer(self.text)]
-        return self._emails
+    def windows(self) -> Spans:
+        """The sentences where some word class that a rule looks for matches, merged: the only places to look."""
+        if self._windows is None:
+            hits: Spans = []
+            spaced = " " + self.folded
+            for script in self.scripts():
+                gated, rest = self.compiled.trigger(script)
+                if gated:
+                    hits += [(max(0, m.start() - 1), m.end() - 1) for m in gated.finditer(spaced)]
+                if rest:
+                    hits += [m.span() for m in rest.finditer(self.folded)]
+            hits.sort()
+            windows: Spans = []
+            for start, end in hits:
+                first, last = self.sentence(start, end)
+                if windows and first <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], max(last, windows[-1][1]))
+                else:
+                    windows.append((first, last))
+            self._windows = windows
+        return self._windows
+
+    def spans(self, name: str) -> Spans:
+        """Where the word class or shape ``name`` matches, in text order."""
+        if name not in self._spans:
+            finder = _SHAPE_FINDERS.get(name)
+            if finder is not None:
+                found = finder(self)
+            else:
+                patterns = [self.compiled.word_class(name, script) for script in self.scripts()]
+                found = sorted(
+                    m.span()
+                    for first, last in self.windows()
+                    for pattern in patterns
+                    if pattern
+                    for m in pattern.finditer(self.folded, first, last)
+                )
+                cased = self.compiled.cased(name)
+                if cased:
+                    found = sorted(found + [m.span() for m in cased.finditer(self.text)])
+            self._spans[name] = [(start, end) for start, end in found if start < end]
+        return self._spans[name]
+
+    def found_in(self, name: str, first: int, last: int) -> bool:
+        """Whether the word class ``name`` matches within ``text[first:last]``."""
+        for script in self.scripts():
+            pattern = self.compiled.word_class(name, script)
+            if pattern and pattern.search(self.folded, first, last):
+                return True
+        cased = self.compiled.cased(name)
+        return bool(cased and cased.search(self.text, first, last))
+
+    def masked(self, candidates: Spans) -> str:
+        """The text with the order ids, tracking numbers, dates and amounts near ``candidates`` blanked out."""
+        compiled, text = self.compiled, self.text
+        blank: Spans = []
+        for start, end in candidates:
+            if compiled.masks.fullmatch(text, start, end):
+                blank.append((start, end))
+                continue
+            # Only what overlaps this candidate: a pattern cut off at the window's edge may match short.
+            near = [m.span() for m in compiled.masks.finditer(text, max(0, start - 40), min(len(text), end + 40))]
+            for script in self.scripts():
+                id_words = compiled.word_class("id-word", script)
+                for word in id_words.finditer(self.folded, max(0, start - 80), start) if id_words else ():
+                    number = compiled.number_after_id_word.match(text, word.end())
+                    if number:
+                        near.append(number.span("number"))
+            blank += [(first, last) for first, last in near if first < end and last > start]
+        if self.order_id and len(self.order_id) >= 4:
+            blank += [m.span() for m in re.finditer(re.escape(self.order_id), text)]
+        pieces, done = [], 0
+        for start, end in sorted(blank):
+            start = max(start, done)
+            if end > start:
+                pieces += [text[done:start], "_" * (end - start)]
+                done = end
+        return "".join([*pieces, text[done:]])
+
+
+def _urls(reply: _Reply) -> Spans:
+    return [m.span() for m in reply.compiled.url.finditer(reply.folded)]
+
+
+def _wwws(reply: _Reply) -> Spans:
+    return [m.span() for m in reply.compiled.www.finditer(reply.folded)]
+
+
+def _html(reply: _Reply) -> Spans:
+    return [m.span() for m in reply.compiled.html.finditer(reply.folded)]
+
+
+def _domains(reply: _Reply) -> Spans:
+    """Bare domains, found back from their top-level domain."""
+    found: Spans = []
+    for end in reply.compiled.domain_end.finditer(reply.text):
+        for domain in reply.compiled.domain.finditer(reply.text, max(0, end.start() - 255), end.end()):
+            if domain.end() == end.end():
+                found.append(domain.span())
+                break
+    return found
+
+
+def _emails(reply: _Reply) -> Spans:
+    """E-mail addresses, plain or disguised, looked for around each '@' or 'at'."""
+    found: set[tuple[int, int]] = set()
+    compiled, text = reply.compiled, reply.text
+    for at in compiled.email_trigger.finditer(reply.folded):
+        if at.group() == "at" and not compiled.spelt_dot_near.search(reply.folded, at.end(), at.end() + 80):
+            continue
+        window = max(0, at.start() - 80), min(len(text), at.end() + 120)
+        found.update(m.span() for m in compiled.email.finditer(text, *window) if m.start() <= at.start() < m.end())
+    return sorted(found)
+
+
+def _phone_candidates(reply: _Reply) -> Spans:
+    """Runs of 7 or more digits and separators, with a + or ( before them, not glued to a word, that may
+    hold a phone number: not a bare run of digits that does not start with 0."""
+    return [
+        (start, end)
+        for start, end in _dialled_runs(reply.compiled.phone, reply.text)
+        if not (reply.text[start:end].isdigit() and reply.text[start] != "0")
+    ]
+
+
+def _dialled_runs(pattern: re.Pattern[str], text: str, first: int = 0, last: int | None = None) -> Spans:
+    found: Spans = []
+    for match in pattern.finditer(text, first, len(text) if last is None else last):
+        start = match.start()
+        if text[start - 1 : start] == "(":
+            start -= 1
+        if text[start - 1 : start] in ("+", "＋"):
+            start -= 1
+        elif text[start - 2 : start] in ("+ ", "＋ "):
+            start -= 2
+        before = text[start - 1 : start]
+        if not (before.isdigit() or (before.isascii() and before.isalnum()) or before in ("_", "+", "＋")):
+            found.append((start, match.end()))
+    return found
+
+
+_SHAPE_FINDERS: Mapping[str, Callable[[_Reply], Spans]] = {
+    "url": _urls,
+    "www": _wwws,
+    "domain": _domains,
+    "email": _emails,
+    "phone": _phone_candidates,
+    "html": _html,
+}
 
 
 Hit = tuple[int, int, Mapping[str, object]]
 _NO_DETAILS: Mapping[str, object] = {}
 
 
-def _pattern_hits(reply: _Reply, pattern: Pattern, text: str | None = None) -> Iterator[tuple[int, int]]:
-    classes = reply.compiled.classes
-    for match in classes[pattern.find].finditer(reply.text if text is None else text):
-        start, end = match.span()
-        if start == end:
-            continue
+def _pattern_hits(reply: _Reply, pattern: Pattern) -> Iterator[tuple[int, int]]:
+    for start, end in reply.spans(pattern.find):
         if pattern.also or pattern.unless_near:
             first, last = reply.sentence(start, end)
-            if not all(classes[name].search(reply.text, first, last) for name in pattern.also):
+            if not all(reply.found_in(name, first, last) for name in pattern.also):
                 continue
             near = max(first, start - NEAR), min(last, end + NEAR)
-            if any(classes[name].search(reply.text, *near) for name in pattern.unless_near):
+            if any(reply.found_in(name, *near) for name in pattern.unless_near):
                 continue
         yield start, end
 
@@ -295,7 +419,7 @@ def _host_name(link: str) -> str:
 
 def _links(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
     """Links outside the marketplaces and carriers, not counting the domain of an e-mail address."""
-    emails = reply.emails()
+    emails = reply.spans("email")
     for pattern in rule.patterns:
         for start, end in _pattern_hits(reply, pattern):
             while end > start and reply.text[end - 1] in _TRAILING:
@@ -309,9 +433,12 @@ def _links(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
 
 def _phones(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
     """Phone numbers: 7-15 digits written as dialled (a +, a leading 0 or separators), once ids are masked."""
-    masked = reply.masked()
-    for pattern in rule.patterns:
-        for start, end in _pattern_hits(reply, pattern, masked):
+    candidates = reply.spans("phone")
+    if not candidates:
+        return
+    masked = reply.masked(candidates)
+    for first, last in candidates:
+        for start, end in _dialled_runs(reply.compiled.phone, masked, first, last):
             number = masked[start:end]
             digits = sum(char.isdigit() for char in number)
             dialled = number[0] in "+＋(0" or not number.isdigit()
@@ -334,7 +461,7 @@ def _order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
         if reply.order_id not in reply.text:
             yield 0, 0, {"which": f" {reply.order_id}", "format": described}
         return
-    if not re.search(rf"(?<![\w-]){reply.compiled.order_ids[reply.channel].pattern}(?![\w-])", reply.text):
+    if not reply.compiled.order_ids_in_text[reply.channel].search(reply.text):
         yield 0, 0, {"which": "", "format": described}
 
 
