@@ -69,6 +69,7 @@ PHRASE_CLASSES = {
     "review-exchange",
     "benefit",
     "incentive",
+    "offer",
     "discourage-claim",
     "close-claim",
     "id-word",

@@ -21,6 +21,8 @@ replies mix languages. The word classes, and the rules that combine them (``rule
 - ``review-exchange``: "in exchange for a review" and the like, a reward on its own.
 - ``benefit``: refund, money, gift, coupon, discount, free.
 - ``incentive``: coupons, vouchers, gift cards, promo codes, "% off", free gifts, cashback.
+- ``offer``: here is, you get, we send, for your next order (with ``incentive``: an incentive offered,
+  not a coupon that merely comes up, as in "the coupon you used at checkout").
 - ``discourage-claim``: "don't open a case/claim/dispute/A-to-z".
 - ``close-claim``: close or withdraw a case (with ``ask``: asking the buyer to).
 - ``id-word``: the words before a tracking, order or invoice number, so that the number is not read as
@@ -164,6 +166,16 @@ EN: Mapping[str, tuple[str, ...]] = {
         r"\bcash\s?back\b",
         r"\bstore\s+credit\b",
     ),
+    "offer": (
+        r"\bhere(?:'s|\s+is|\s+are)\b",
+        r"\byou(?:'ll|\s+will)?\s+(?:get|receive|earn|win|enjoy)\b",
+        r"\bget\b",
+        r"\b(?:we(?:'ll|\s+will)?|i(?:'ll|\s+will)?)\s+(?:give|send|offer|add|include)\b",
+        r"\bas\s+a\s+(?:thank[- ]you|gift|token)\b",
+        r"\b(?:your|the)\s+next\s+(?:order|purchase)\b",
+        r"\b(?:use|redeem|claim)\s+(?:the\s+|this\s+|your\s+)?(?:code|coupon|voucher)\b",
+        r"\bfor\s+you\b",
+    ),
     "discourage-claim": (
         r"\b(?:don'?t|do\s+not|never|no\s+need\s+to|there'?s\s+no\s+need\s+to)\s+(?:\w+\s+){0,2}?"
         r"(?:open|file|start|raise|escalate|report|submit)\w*\s+(?:[^\s.!?]+\s+){0,4}?"
@@ -257,6 +269,15 @@ DE: Mapping[str, tuple[str, ...]] = {
         r"\bgratis-?(?:artikel|produkt|geschenk)\w*",
         r"\bcashback\b",
     ),
+    "offer": (
+        r"\b(?:bekommen|erhalten)\s+sie\b",
+        r"\b(?:bekommst|erhältst)\s+du\b",
+        r"\b(?:schenken|geben|schicken|senden)\s+(?:wir\s+)?(?:ihnen|dir)\b",
+        r"\bals\s+(?:kleines\s+)?dankeschön\b",
+        r"\bnächste\w*\s+(?:bestellung|einkauf)",
+        r"\beinlösen\b",
+        r"\bgratis\s+dazu\b",
+    ),
     "discourage-claim": (
         r"\b(?:eröffnen|öffnen|melden|starten)\s+sie\s+(?:bitte\s+)?(?:keinen|keine|kein)\s+(?:\S+\s+)?"
         r"(?:fall|streitfall|konflikt|reklamation|käuferschutz\w*|beschwerde|a-bis-z\w*|antrag)\b",
@@ -346,6 +367,17 @@ FR: Mapping[str, tuple[str, ...]] = {
         r"\bcoupons?\b",
         r"\bcashback\b",
     ),
+    "offer": (
+        r"\boffr(?:ons|e|ez|ir)\b",
+        r"\brecev(?:rez|ez|oir)\b",
+        r"\bobten(?:ez|ir)\b",
+        r"\bprofite[zr]?\b",
+        r"\bbénéficie[zr]?\b",
+        r"\benvoy(?:ons|er)\b",
+        r"\bvoici\b",
+        r"\bprochaine?\s+(?:commande|achat)",
+        r"\ben\s+cadeau\b",
+    ),
     "discourage-claim": (
         r"\bne\s+pas\s+ouvrir\s+(?:de\s+|d['’]\s?|un\s+|une\s+)(?:litige|réclamation|dossier|cas|plainte|contestation)",
         r"\bn['’]ouvrez\s+pas\s+(?:de\s+|d['’]\s?|un\s+|une\s+)(?:litige|réclamation|dossier|cas|plainte|contestation)",
@@ -433,6 +465,16 @@ ES: Mapping[str, tuple[str, ...]] = {
         r"\bregalo\s+gratis",
         r"\bproducto\s+gratis",
     ),
+    "offer": (
+        r"\b(?:te|le|les|os)\s+(?:damos|daremos|regalamos|mandamos|mandaremos|enviamos|enviaremos|ofrecemos)\b",
+        r"\brecib(?:e|es|irás|irá|irán)\b",
+        r"\bobt(?:én|ienes|endrás|enga)\b",
+        r"\bconsigue\b",
+        r"\bgana\b",
+        r"\baquí\s+tienes\b",
+        r"\bpr[oó]xim[ao]\s+(?:compra|pedido)",
+        r"\busa\s+el\s+c[oó]digo\b",
+    ),
     "discourage-claim": (
         r"\bno\s+(?:abra|abras|abran|abrir|inicie|inicies|presente|presentes|ponga|pongas)\s+(?:\S+\s+){0,3}?"
         r"(?:reclamaci[oó]n|reclamo|disputa|caso|queja|mediaci[oó]n|garant[ií]a\s+de\s+la\s+a)",
@@ -512,6 +554,15 @@ IT: Mapping[str, tuple[str, ...]] = {
         r"(?<![\w.,])\d+\s?%\s?di\s+sconto",
         r"\bsconto\s+del\s+\d+",
         r"\bcarta\s+regalo",
+    ),
+    "offer": (
+        r"\b(?:le|ti|vi)\s+(?:regaliamo|offriamo|inviamo|diamo|mandiamo)\b",
+        r"\bricever(?:à|ai|ete)\b",
+        r"\botten(?:ga|ere|ete)\b",
+        r"\bapprofitt\w*",
+        r"\becco\b",
+        r"\bprossimo\s+(?:ordine|acquisto)\b",
+        r"\bin\s+omaggio\b",
     ),
     "discourage-claim": (
         r"\bnon\s+(?:apra|aprire|apri|aprite|avvii|avviare|faccia|fare)\s+(?:\S+\s+){0,3}?"
@@ -596,6 +647,13 @@ NL: Mapping[str, tuple[str, ...]] = {
         r"\bkorting\s+op\s+(?:je|uw)\s+volgende",
         r"\bgratis\s+cadeau",
     ),
+    "offer": (
+        r"\bkrijg(?:t|en)?\b",
+        r"\bontvang(?:t|en)?\b",
+        r"\b(?:geven|sturen)\s+(?:we|wij)\b",
+        r"\bvolgende\s+(?:bestelling|aankoop)\b",
+        r"\bgebruik\s+de\s+code\b",
+    ),
     "discourage-claim": (
         r"\bgeen\s+(?:\S+\s+){0,2}?(?:zaak|geschil|claim|klacht|melding)\s+(?:\S+\s+){0,3}?(?:te\s+)?"
         r"(?:openen|opent|indienen|starten|aanmaken)\b",
@@ -678,6 +736,14 @@ PL: Mapping[str, tuple[str, ...]] = {
         r"\bdarmow\w*\s+prezent\w*",
         r"\bcashback\b",
     ),
+    "offer": (
+        r"\botrzyma\w*",
+        r"\bdostan\w*",
+        r"\bdołącz(?:ymy|amy)\b",
+        r"\b(?:damy|dajemy|wyślemy)\b",
+        r"\bnastępn\w*\s+(?:zamówieni|zakup)\w*",
+        r"\bw\s+prezencie\b",
+    ),
     "discourage-claim": (
         r"\bnie\s+(?:otwiera[ćj]\w*|otwórz\w*|zakłada[ćj]\w*|zgłasza[ćj]\w*|składa[ćj]\w*)\s+(?:\S+\s+){0,2}?"
         r"(?:spor\w*|reklamacj\w*|dyskusj\w*|sprawy|sprawę|roszczeni\w*)",
@@ -750,6 +816,14 @@ PT_BR: Mapping[str, tuple[str, ...]] = {
         r"\bdesconto\s+na\s+pr[oó]xima",
         r"\bbrinde\w*",
         r"\bcashback\b",
+    ),
+    "offer": (
+        r"\bganh(?:e|a|ará|ar)\b",
+        r"\breceb(?:a|erá|e)\b",
+        r"\b(?:te|lhe)\s+(?:damos|daremos|mandamos|enviamos|oferecemos)\b",
+        r"\bpr[oó]xima\s+compra\b",
+        r"\baproveite\b",
+        r"\bde\s+presente\b",
     ),
     "discourage-claim": (
         r"\bn[aã]o\s+(?:abra|abrir|abram|registre|registrar|fa[cç]a|fazer|inicie|iniciar)\s+(?:\S+\s+){0,3}?"
@@ -839,6 +913,13 @@ RU: Mapping[str, tuple[str, ...]] = {
         r"\bкэшб[эе]к\w*",
         r"\bбесплатн\w*\s+подар\w*",
     ),
+    "offer": (
+        r"\bполуч(?:ите|ит|ишь)\b",
+        r"\b(?:дарим|дадим|подарим|отправим|вышлем)\b",
+        r"\bследующ\w*\s+(?:заказ|покупк)\w*",
+        r"\bв\s+подарок\b",
+        r"\bвоспользуйтесь\b",
+    ),
     "discourage-claim": (
         r"\bне\s+(?:надо\s+|нужно\s+|стоит\s+)?(?:открывай\w*|открыва\w*|откройте|открыть|подавай\w*|подава\w*|"
         r"оформля\w*)\s+(?:\S+\s+){0,2}?(?:спор\w*|диспут\w*|претензи\w*|жалоб\w*)",
@@ -919,6 +1000,14 @@ JA: Mapping[str, tuple[str, ...]] = {
         r"キャッシュバック",
         r"次回\S{0,6}割引",
     ),
+    "offer": (
+        r"差し上げ",
+        r"進呈",
+        r"お送りいたします",
+        r"次回",
+        r"使える",
+        r"ご利用いただけ",
+    ),
     "discourage-claim": (
         r"(?<![a-zà-ɏ])(?:ケース|紛争|異議|申し立て|クレーム|a-to-z|aーtoーz)(?:を|は)?\S{0,4}?"
         r"(?:開かないで|開けないで|しないで|起こさないで|申請しないで|オープンしないで)",
@@ -978,6 +1067,14 @@ KO: Mapping[str, tuple[str, ...]] = {
         r"적립금",
         r"캐시백",
         r"사은품",
+    ),
+    "offer": (
+        r"드립니다",
+        r"드려요",
+        r"드릴게요",
+        r"증정",
+        r"다음\s?구매",
+        r"사용\s?가능",
     ),
     "discourage-claim": (
         r"(?:분쟁|케이스|클레임|신고|이의\s?제기)(?:은|는|을|를)?\s?(?:\S+\s)?(?:열지|하지|제기하지|신청하지|접수하지)\s?마",
@@ -1045,6 +1142,14 @@ AR: Mapping[str, tuple[str, ...]] = {
         r"بطاقة\s+هدية",
         r"هدية\s+مجانية",
         r"استرداد\s+نقدي",
+    ),
+    "offer": (
+        r"للحصول\s+على",
+        r"ستحصل",
+        r"احصل",
+        r"نقدم\s+لك",
+        r"نهديك",
+        r"(?:الطلب|الشراء)\s+القادم",
     ),
     "discourage-claim": (
         r"(?:عدم|لا\s+داعي\s+ل|لا\s+ت)\s*(?:فتح|تفتح\S*|رفع|ترفع\S*|تقديم|تقدم\S*)\s+(?:\S+\s+)?(?:نزاع|شكوى|مطالبة|قضية)",

@@ -139,7 +139,7 @@ RULES: tuple[Rule, ...] = (
         "incentives",
         "offers a coupon, voucher, gift card, discount or cashback",
         "remove the offer: order messages may not carry promotions",
-        (Pattern("incentive"),),
+        (Pattern("incentive", also=("offer",)),),
     ),
     Rule(
         "discourage-claim",
