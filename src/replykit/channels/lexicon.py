@@ -182,6 +182,7 @@ EN: Mapping[str, tuple[str, ...]] = {
         r"(?:case|claim|dispute|a-to-z|a-z|chargeback|complaint)s?\b",
         r"\binstead\s+of\s+(?:opening|filing|starting|raising)\s+(?:(?:a|an|the)\s+)?(?:\S+\s+)?"
         r"(?:case|claim|dispute|a-to-z|chargeback)\b",
+        r"\b(?:hold\s+off|refrain)\s+(?:on|from)\s+(?:opening|filing|starting|raising)\s+(?:(?:a|an|the|any)\s+)?(?:\S+\s+)?(?:case|claim|dispute|a-to-z|chargeback)\b",
     ),
     "close-claim": (
         r"\b(?:close|cancel|withdraw|retract|drop)\s+(?:(?:the|your|this|that)\s+)?(?:\S+\s+)?"
@@ -429,8 +430,8 @@ ES: Mapping[str, tuple[str, ...]] = {
     ),
     "thanks": (r"\bgracias\b", r"\bagradec(?:emos|idos?|idas?)\b"),
     "review-change": (
-        r"\b(?:cambi|modific|elimin|borr|retir|actualic|actualiz|quit|edit|corrij|correg)\w*\s+"
-        r"(?:(?:su|tu|la|el|esa|esta|sus|tus|las|los|una|un)\s+){0,2}"
+        r"\b(?:cambi|modific|elimin|borr|retir|actualic|actualiz|quit|edit|corrij|correg)\w*,?\s+"
+        r"(?:(?:por\s+favor,?|su|tu|la|el|esa|esta|sus|tus|las|los|una|un)\s+){0,3}"
         r"(?:valoraci[oó]n|rese[nñ]a|opini[oó]n|calificaci[oó]n|comentario|evaluaci[oó]n|feedback|puntuaci[oó]n|"
         r"estrellas)\w*",
         r"\bantes\s+de\s+(?:dejar|publicar|poner|escribir)\s+(?:una?\s+)?"
@@ -525,8 +526,8 @@ IT: Mapping[str, tuple[str, ...]] = {
     ),
     "thanks": (r"\bgrazie\b", r"\bringrazi\w*"),
     "review-change": (
-        r"\b(?:modific|cambi|rimuov|elimin|cancell|aggiorn|rived|ritir|togli|correg)\w*\s+"
-        r"(?:(?:la|il|sua|suo|tua|tuo|questa|questo|l['’]|lo|una|un)\s*){0,3}"
+        r"\b(?:modific|cambi|rimuov|elimin|cancell|aggiorn|rived|ritir|togli|correg)\w*,?\s+"
+        r"(?:(?:per\s+favore,?\s|la|il|sua|suo|tua|tuo|questa|questo|l['’]|lo|una|un)\s*){0,3}"
         r"(?:recension|valutazion|feedback|giudizi|comment|stell)\w*",
         r"\bprima\s+di\s+lasciare\s+(?:\S+\s+){0,2}?negativ\w*",
     ),
@@ -637,6 +638,7 @@ NL: Mapping[str, tuple[str, ...]] = {
         r"\bgratis\b",
         r"\btegoed\w*",
         r"\bvergoeding",
+        r"\bkrijg\w*\s+(?:\S+\s+){0,3}?terug\b",
     ),
     "incentive": (
         r"\bcadeaubon\w*",
@@ -703,8 +705,8 @@ PL: Mapping[str, tuple[str, ...]] = {
     ),
     "thanks": (r"\bdziękuj\w*", r"\bdzięki\b"),
     "review-change": (
-        r"\b(?:zmie[nń]|usu[nń]|popraw|edytuj|zaktualizuj|aktualizuj|wycofa|skasuj|zmodyfikuj)\w*\s+"
-        r"(?:(?:pan|pani|państwo|swoją|swoja|tę|te|ta|tą|twoją|naszą|negatywn\w*)\s+){0,3}"
+        r"\b(?:zmie[nń]|usu[nń]|popraw|edytuj|zaktualizuj|aktualizuj|wycofa|skasuj|zmodyfikuj)\w*,?\s+"
+        r"(?:(?:proszę,?|pan|pani|państwo|swoją|swoja|tę|te|ta|tą|twoją|naszą|negatywn\w*)\s+){0,3}"
         r"(?:opini|ocen|komentarz|recenzj|gwiazd)\w*",
         r"\bzanim\s+(?:\S+\s+){0,3}?(?:negatywn|złą|zła)\w*\s+(?:opini|ocen|komentarz)",
     ),
@@ -769,6 +771,7 @@ PT_BR: Mapping[str, tuple[str, ...]] = {
         r"\bfora\s+d[oa]\s+(?:mercado\s+livre|ebay|amazon|etsy|aliexpress|plataforma|shopee)",
         r"\bna\s+minha\s+conta\b",
         r"\bmeu\s+(?:n[uú]mero|celular|e-?mail|whats)\s+(?:pessoal|particular)",
+        r"\b(?:meu|minha)\s+(?:\S+\s+)?(?:pessoal|particular)\b",
     ),
     "positive-rating": (
         r"(?<![\d.,])\b(?:5|cinco)\s+estrelas",
@@ -788,8 +791,8 @@ PT_BR: Mapping[str, tuple[str, ...]] = {
     ),
     "thanks": (r"\bobrigad[oa]s?\b", r"\bagradecemos\b"),
     "review-change": (
-        r"\b(?:alter|mud|remov|exclu|apag|atualiz|modific|retir|edit|revis|corrij|corrig)\w*\s+"
-        r"(?:(?:a|o|sua|seu|essa|esse|esta|este|uma|um)\s+){0,3}"
+        r"\b(?:alter|mud|remov|exclu|apag|atualiz|modific|retir|edit|revis|corrij|corrig)\w*,?\s+"
+        r"(?:(?:por\s+favor,?|a|o|sua|seu|essa|esse|esta|este|uma|um)\s+){0,3}"
         r"(?:avalia[cç](?:[aã]o|[oõ]es)|coment[aá]rio|opini[aã]o|review|nota|feedback|qualifica[cç][aã]o|estrelas)\b",
         r"\bantes\s+de\s+(?:deixar|dar|fazer)\s+(?:uma\s+)?(?:avalia[cç][aã]o|nota|qualifica[cç][aã]o)\s+negativ",
     ),
@@ -861,6 +864,9 @@ RU: Mapping[str, tuple[str, ...]] = {
         r"\b(?:напишите|пишите|напиши)\s+(?:мне\s+)?(?:в|на)\s+(?:телеграм|ватсап|вайбер|мой\s+(?:номер|телефон))\w*",
         r"\bсвяжитесь\s+со\s+мной\s+(?:напрямую\s+)?(?:по|в|через)\b",
         r"\bличн\w*\s+(?:номер|почт|телефон)\w*",
+        r"\b(?:оплат|плат|перев)\w*\s+(?:\S+\s+){0,2}?напрямую\b",
+        r"\bнапрямую\s+(?:\S+\s+)?(?:перевод\w*|на\s+карт\w*)",
+        r"\bпереводом\s+на\s+карту\b",
     ),
     "positive-rating": (
         r"(?<![\d.,])\b(?:5|пять|пяти|пятью)\s+зв[её]зд\w*",
@@ -881,8 +887,8 @@ RU: Mapping[str, tuple[str, ...]] = {
     ),
     "thanks": (r"\bспасибо\b", r"\bблагодарим\b", r"\bблагодарю\b"),
     "review-change": (
-        r"\b(?:измени|поменя|удали|исправ|обнови|отредактир|убер|пересмотр|скорректир|перепиш)\w*\s+"
-        r"(?:(?:свой|ваш|свою|вашу|этот|эту|отрицательн\w*|негативн\w*|плох\w*)\s+){0,2}"
+        r"\b(?:измени|поменя|удали|исправ|обнови|отредактир|убер|пересмотр|скорректир|перепиш)\w*,?\s+"
+        r"(?:(?:пожалуйста,?|свой|ваш|свою|вашу|этот|эту|отрицательн\w*|негативн\w*|плох\w*)\s+){0,3}"
         r"(?:отзыв|оценк|рейтинг|комментари)\w*",
         r"\bпрежде\s+чем\s+(?:оставить|ставить|поставить|писать|написать)\s+(?:\S+\s+)?(?:отрицательн|негативн|плох)\w*",
         r"\bне\s+(?:оставляйте|ставьте|пишите)\s+(?:\S+\s+)?(?:отрицательн|негативн|плох)\w*\s+(?:отзыв|оценк)",

@@ -114,6 +114,7 @@ RULES: tuple[Rule, ...] = (
         (
             Pattern("positive-rating", also=("ask",), unless_near=("thanks",)),
             Pattern("positive-rating", also=("review-change",)),
+            Pattern("positive-rating", also=("benefit", "offer"), unless_near=("thanks",)),
         ),
     ),
     Rule(
@@ -131,6 +132,7 @@ RULES: tuple[Rule, ...] = (
         (
             Pattern("review-action", also=("benefit",)),
             Pattern("review-change", also=("benefit",)),
+            Pattern("positive-rating", also=("benefit", "offer"), unless_near=("thanks",)),
             Pattern("review-exchange"),
         ),
     ),
