@@ -412,3 +412,86 @@ def test_the_gated_trigger_matches_where_the_entries_rules_look_for_do() -> None
 
 def test_lowercasing_keeps_every_character_at_its_offset() -> None:
     assert _lowercase("İSTANBUL Straße") == "İstanbul straße"
+
+
+# --- Phrases in the twelve languages -------------------------------------------------------------
+
+ASKS = [
+    # language, rule, a reply that breaks it (the rule's phrase in that language)
+    ("en", "review-positive", "If you are happy, please leave us a 5-star review."),
+    ("de", "review-positive", "Wir würden uns über 5 Sterne sehr freuen, bitte."),
+    ("fr", "review-positive", "Merci de nous laisser un avis positif."),
+    ("es", "review-positive", "Déjanos una valoración positiva, por favor."),
+    ("it", "review-positive", "Ci lasci una recensione positiva, per favore."),
+    ("nl", "review-positive", "Geef ons alsjeblieft een positieve beoordeling."),
+    ("pl", "review-positive", "Prosimy o 5 gwiazdek i pozytywną opinię."),
+    ("pt-BR", "review-positive", "Por favor, deixe uma avaliação positiva."),
+    ("ru", "review-positive", "Пожалуйста, оставьте положительный отзыв."),
+    ("ja", "review-positive", "★5の高評価をお願いいたします。"),
+    ("ko", "review-positive", "별점 5점 좋은 리뷰 부탁드립니다."),
+    ("ar", "review-positive", "يرجى ترك تقييم إيجابي و5 نجوم."),
+    ("en", "review-change", "Could you please update your review now?"),
+    ("de", "review-change", "Könnten Sie Ihre Bewertung bitte ändern?"),
+    ("fr", "review-change", "Pourriez-vous supprimer votre commentaire ?"),
+    ("es", "review-change", "¿Podría modificar su valoración?"),
+    ("it", "review-change", "Potrebbe rimuovere la sua recensione?"),
+    ("nl", "review-change", "Wil je je review verwijderen?"),
+    ("pl", "review-change", "Czy może Pan zmienić ocenę?"),
+    ("pt-BR", "review-change", "Você pode alterar a avaliação?"),
+    ("ru", "review-change", "Не могли бы вы изменить отзыв?"),
+    ("ja", "review-change", "レビューを削除していただけますか。"),
+    ("ko", "review-change", "후기를 수정해 주실 수 있나요?"),
+    ("ar", "review-change", "هل يمكنك حذف تقييمك؟"),
+    ("en", "discourage-claim", "Please do not open a dispute."),
+    ("de", "discourage-claim", "Bitte öffnen Sie keinen Fall."),
+    ("fr", "discourage-claim", "N'ouvrez pas de litige."),
+    ("es", "discourage-claim", "No abra una disputa."),
+    ("it", "discourage-claim", "Non apra una controversia."),
+    ("nl", "discourage-claim", "Open geen geschil."),
+    ("pl", "discourage-claim", "Proszę nie otwierać sporu."),
+    ("pt-BR", "discourage-claim", "Não abra uma disputa."),
+    ("ru", "discourage-claim", "Не открывайте спор."),
+    ("ja", "discourage-claim", "紛争を開かないでください。"),
+    ("ko", "discourage-claim", "분쟁을 열지 마세요."),
+    ("ar", "discourage-claim", "نرجو عدم فتح نزاع."),
+    ("en", "off-platform", "Pay me directly by bank transfer."),
+    ("de", "off-platform", "Zahlen Sie per Banküberweisung."),
+    ("fr", "off-platform", "Payez par virement bancaire."),
+    ("es", "off-platform", "Pague por transferencia bancaria."),
+    ("it", "off-platform", "Paghi con bonifico bancario."),
+    ("nl", "off-platform", "Betaal via bankoverschrijving."),
+    ("pl", "off-platform", "Proszę o przelew bankowy na moje konto."),
+    ("pt-BR", "off-platform", "Pague por transferência bancária."),
+    ("ru", "off-platform", "Оплатите банковским переводом."),
+    ("ja", "off-platform", "銀行振込でお願いします。"),
+    ("ko", "off-platform", "계좌이체로 부탁드립니다."),
+    ("ar", "off-platform", "ادفع عن طريق تحويل بنكي."),
+]
+
+
+@pytest.mark.parametrize(("language", "rule", "text"), ASKS, ids=[f"{lang}-{rule}" for lang, rule, _ in ASKS])
+def test_a_phrase_rule_finds_its_phrase_in_every_language(language: str, rule: str, text: str) -> None:
+    assert rule in set().union(*(rules_found(text, channel) for channel in CHANNELS))
+
+
+INNOCENT = [
+    # Ordinary replies that mention reviews, feedback, cases, refunds, coupons and calls.
+    ("en", "Thanks for your review. We changed supplier, and eBay closed the case after the refund."),
+    ("en", "The coupon you used at checkout was applied; the courier will call you before delivery."),
+    ("de", "Vielen Dank für Ihre Bewertung. Ihr Fall wurde geschlossen und 24,99 € sind erstattet."),
+    ("fr", "Merci pour votre avis. Votre litige a été clôturé et le remboursement effectué."),
+    ("es", "Gracias por su reseña. La disputa se cerró automáticamente después del reembolso."),
+    ("it", "Grazie per la sua recensione. Il corriere la chiamerà prima della consegna."),
+    ("nl", "Bedankt voor je beoordeling; de bezorger belt even aan als hij er is."),
+    ("pl", "Dziękujemy za opinię. Kurier zadzwoni przed doręczeniem."),
+    ("pt-BR", "Obrigado pela sua avaliação; a transportadora vai ligar para você antes da entrega."),
+    ("ru", "Спасибо за отзыв. Курьер позвонит вам перед доставкой."),
+    ("ja", "レビューありがとうございます。配達前に配送業者からお電話がある場合がございます。"),
+    ("ko", "리뷰 감사합니다. 배송 기사님이 도착 전에 전화 드릴 수 있습니다."),
+    ("ar", "شكرًا على تقييمك. سيتصل بك مندوب التوصيل قبل التسليم."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), INNOCENT, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(INNOCENT)])
+def test_an_ordinary_reply_in_any_language_gives_no_finding(language: str, text: str) -> None:
+    assert all(rules_found(text, channel) - {"order-id"} == set() for channel in CHANNELS)
