@@ -1,0 +1,436 @@
+"""Compiling word classes and shapes into patterns that Python's ``re`` scans fast.
+
+Python's ``re`` tries the alternatives of a pattern one by one at every position of the text,
+but passes over an alternative that starts with a plain character or a character class (when
+the character there does not fit) almost for free; and when every alternative starts with a
+plain character, it skips the positions where none can start without entering the matcher. An
+alternative that starts with ``\\b``, a lookbehind or a group costs a full attempt everywhere:
+with a few hundred such entries, a 2,000-character reply took 15 ms a word class. Hence:
+
+- a leading group is spread out, an optional one both ways: ``\\b(?:bank|wire)\\s+transfer`` is
+  ``\\bbank\\s+transfer`` or ``\\bwire\\s+transfer``; ``(?:za)?dzwoń`` is ``zadzwoń`` or ``dzwoń``;
+- a leading guard moves behind the first character, as a lookbehind that includes it:
+  ``\\bbank`` becomes ``b(?<!\\wb)ank``, ``(?<![\\w.,])\\d+`` becomes ``\\d(?<![\\w.,]\\d)\\d*``;
+- a leading ``\\d`` or small class of plain characters is spread into them: ``[$€£]x`` is ``$x``, ``€x``, ``£x``;
+- entries that start with the same character or class share one alternative: ``b(?:...|...)``;
+- ``compiled`` splits every union by the script of the first character (Latin, Cyrillic, Arabic,
+  CJK, other), and lint scans a reply only with those of the scripts it has letters of.
+
+An entry ``rewrite`` cannot handle is kept as it is (correct, only slower); ``slow_entries``
+lists them, and the tests keep that list empty for the word classes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from replykit.channels.lexicon import LEXICON
+from replykit.channels.rules import RULES
+from replykit.channels.shapes import (
+    DOMAIN,
+    DOMAIN_END,
+    EMAIL,
+    EMAIL_TRIGGERS,
+    HTML,
+    MASKS,
+    ORDER_ID_FORMATS,
+    PHONE,
+    SPELT_DOT_NEAR,
+    URL,
+    WWW,
+)
+
+# A leading \b or a negative lookbehind of one character: (?<!x), (?<![...]), (?<!\d).
+_GUARD = re.compile(r"\\b|\(\?<!((?:[^()\[\]\\]|\\.|\[(?:[^\]\\]|\\.)*\])+)\)")
+# One character as a pattern: a plain character, an escape (\d, \s, \., \u00a0), or a class ([a-z]).
+_ESCAPE = r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[^bBAZ0-9uxN])"
+_TOKEN = re.compile(rf"[^\\()\[\]{{}}|?*+.^$]|{_ESCAPE}|\[\^?\]?(?:[^\]\\]|\\.)*\]")
+_COUNT = re.compile(r"\{(\d+)(,(\d*))?\}")
+_MAX_SPREAD = 4
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (not inside groups, classes or escapes)."""
+    parts, start, depth, index = [], 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            token = _TOKEN.match(pattern, index)
+            index = token.end() if token else index + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*parts, pattern[start:]]
+
+
+def _group_end(pattern: str) -> int | None:
+    """The index just past the group that opens ``pattern``, or None if it is not closed."""
+    depth, index = 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            token = _TOKEN.match(pattern, index)
+            if not token:
+                return None
+            index = token.end()
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        index += 1
+        if depth == 0:
+            return index
+    return None
+
+
+def _spread(body: str, depth: int = 0) -> list[str] | None:
+    """``body`` as alternatives that each start with one character or class, or None."""
+    if depth > _MAX_SPREAD:
+        return None
+    if body.startswith("(?:"):
+        end = _group_end(body)
+        if end is None:
+            return None
+        inner, after = body[3 : end - 1], body[end:]
+        if after[:1] in ("*", "+", "{") or after[:2] == "??":
+            return None
+        alternatives = _alternatives(inner)
+        if after[:1] == "?":
+            after = after[1:]
+            alternatives.append("")
+        spread: list[str] = []
+        for alternative in alternatives:
+            more = _spread(alternative + after, depth + 1)
+            if more is None:
+                return None
+            spread += more
+        return spread
+    token = _TOKEN.match(body)
+    if not token:
+        return None
+    rest = body[token.end() :]
+    chars = _plain_class(token.group())
+    if chars:
+        # [ab]x is ax or bx: plain characters sort by script and skip fast. [ab]+x is a[ab]*x or b[ab]*x.
+        fewer = _one_less(token.group(), rest)
+        if fewer is not None:
+            return [re.escape(char) + fewer for char in chars]
+    if rest[:1] in ("?", "*") and rest[1:2] != "?":
+        # T?x is Tx or x; T*x is TT*x or x.
+        without = _spread(rest[1:], depth + 1)
+        with_one = token.group() + (token.group() + "*" if rest[0] == "*" else "") + rest[1:]
+        return None if without is None else [with_one, *without]
+    return [body]
+
+
+_DIGITS = "0123456789０１２３４５６７８９٠١٢٣٤٥٦٧٨٩"
+
+
+def _one_less(token: str, rest: str) -> str | None:
+    """What follows one ``token`` of ``token`` + ``rest``: ``rest`` itself, or with the count one less
+    (``+x`` gives ``token*x``, ``{2,5}x`` gives ``token{1,4}x``); None for an optional token (``?``, ``*``)."""
+    count = _COUNT.match(rest)
+    if rest[:1] == "+" and rest[1:2] != "?":
+        return token + "*" + rest[1:]
+    if count and int(count.group(1)) >= 1:
+        low, comma, high = int(count.group(1)) - 1, count.group(2), count.group(3)
+        upper = "" if not comma else "," + (str(int(high) - 1) if high else "")
+        return f"{token}{{{low}{upper}}}" + rest[count.end() :]
+    if rest[:1] in ("?", "*", "+", "{"):
+        return None
+    return rest
+
+
+def _plain_class(token: str) -> str:
+    """The characters of ``\\d`` (the digits replies use) or of a class of a few plain characters (``[$€£]``);
+    '' for anything else."""
+    if token == r"\d":
+        return _DIGITS
+    if not (token.startswith("[") and token.endswith("]")) or token[1:2] == "^":
+        return ""
+    chars = token[1:-1]
+    if len(chars) > 8 or any(char in "\\-[]" for char in chars):
+        return ""
+    return chars
+
+
+def rewrite(entry: str) -> list[tuple[str, str, str]] | None:
+    """``entry`` (without a top-level ``|``) as ``(first character or class, guard, rest)`` triples, or None.
+
+    >>> rewrite(r"\\b(?:bank|wire)\\s+transfer")
+    [('b', '(?<!(?:\\\\w)b)', 'ank\\\\s+transfer'), ('w', '(?<!(?:\\\\w)w)', 'ire\\\\s+transfer')]
+    """
+    guards: list[str] = []
+    word_guard = False
+    body = entry
+    while match := _GUARD.match(body):
+        guards.append(match.group(1) or r"\w")
+        word_guard = word_guard or match.group(1) is None
+        body = body[match.end() :]
+    bodies = _spread(body)
+    if not bodies:
+        return None
+    rewritten = []
+    for body in bodies:
+        token = _TOKEN.match(body)
+        if not token or (word_guard and not _is_word(token.group())):
+            return None
+        first = token.group()
+        rest = _one_less(first, body[token.end() :])
+        if rest is None:
+            return None
+        rewritten.append((first, "".join(f"(?<!(?:{guard}){first})" for guard in guards), rest))
+    return rewritten
+
+
+def _is_word(token: str) -> bool:
+    """Whether ``token`` matches word characters only (so that a \\b before it means 'after a non-word')."""
+    return token in (r"\d", r"\w") or (len(token) == 1 and (token.isalnum() or token == "_"))
+
+
+def _entries(entries: Iterable[str]) -> Iterable[str]:
+    return (alternative for entry in entries for alternative in _alternatives(entry))
+
+
+SCRIPTS = {
+    "latin": r"[a-zà-ɏ]",
+    "cyrillic": r"[\u0400-\u04ff]",
+    "arabic": r"[\u0600-\u06ff]",
+    "cjk": r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]",
+}
+"""The scripts entries are split by (by their first character), and how to tell that a reply has letters of one."""
+OTHER = "other"
+"""Entries that start with a digit, a class or a symbol: looked for in every reply."""
+
+
+def script_of(first: str) -> str:
+    """The script of an entry's first character or class (``OTHER`` for classes, escapes, digits, symbols)."""
+    if len(first) == 1:
+        for script, letters in SCRIPTS.items():
+            if re.fullmatch(letters, first):
+                return script
+    return OTHER
+
+
+_QUANTIFIER = re.compile(r"(?:[?*+]|\{\d+(?:,\d*)?\})\??")
+
+
+def _tokens(pattern: str) -> list[str] | None:
+    """``pattern`` (without a top-level ``|``) as its items with their quantifiers: ``\\d*``, ``[ab]``, ``(?:x)?``."""
+    tokens, index = [], 0
+    while index < len(pattern):
+        if pattern[index] == "(":
+            end = _group_end(pattern[index:])
+            if end is None:
+                return None
+            atom_end = index + end
+        elif pattern[index] == "[":
+            token = _TOKEN.match(pattern, index)
+            if token is None:
+                return None
+            atom_end = token.end()
+        elif pattern[index] == "\\":
+            escape = re.compile(_ESCAPE).match(pattern, index)
+            atom_end = escape.end() if escape else index + 2
+        else:
+            atom_end = index + 1
+        quantifier = _QUANTIFIER.match(pattern, atom_end)
+        end = quantifier.end() if quantifier else atom_end
+        tokens.append(pattern[index:end])
+        index = end
+    return tokens
+
+
+def _factored(rests: list[list[str]]) -> str:
+    """Alternatives (as item lists) with their shared leading items written once, in their order:
+    ``\\d*%off`` and ``\\d*%korting`` become ``\\d*%(?:off|korting)``. Python's re does this for plain
+    characters only, and an item it has to backtrack over, such as ``\\d*``, costs once instead of per alternative."""
+    by_head: dict[str, list[list[str]]] = {}
+    for items in rests:
+        by_head.setdefault(items[0] if items else "", []).append(items[1:])
+    parts = []
+    for head, tails in by_head.items():
+        if not head:
+            parts.append("")
+        elif len(tails) == 1:
+            parts.append(head + "".join(tails[0]))
+        else:
+            parts.append(head + "(?:" + _factored(tails) + ")")
+    return "|".join(parts)
+
+
+def _join(rests: list[str]) -> str:
+    """``rests`` as alternatives, factored where they can be split into items."""
+    items = [_tokens(rest) for rest in rests]
+    if any(item is None for item in items):
+        return "|".join(rests)
+    return _factored([item for item in items if item is not None])
+
+
+def fast_union(entries: Iterable[str], script: str | None = None) -> str:
+    """One pattern matching what any of ``entries`` matches (those starting in ``script``, if given),
+    each alternative starting with one character or class.
+
+    Entries that start with the same character are one alternative, and within it, those with the
+    same guard share it: ``b(?<!\\wb)(?:ank|ill)``, so that a 'b' inside a word costs one check.
+    An empty selection gives ''.
+    """
+    grouped: dict[str, dict[str, list[str]]] = {}
+    slow: list[str] = []
+    for entry in _entries(entries):
+        rewritten = rewrite(entry)
+        if rewritten is None:
+            if script in (None, OTHER):
+                slow.append(entry)
+            continue
+        for first, guard, rest in rewritten:
+            if script is None or script_of(first) == script:
+                grouped.setdefault(first, {}).setdefault(guard, []).append(rest)
+    parts = []
+    for first, by_guard in grouped.items():
+        inner = [guard + "(?:" + _join(rests) + ")" for guard, rests in by_guard.items()]
+        parts.append(first + (inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"))
+    return "|".join(parts + [f"(?:{entry})" for entry in slow])
+
+
+_LATIN_LETTERS = "a-zà-ɏ"
+
+
+def gated_union(entries: Iterable[str], script: str) -> tuple[str, str]:
+    """``fast_union`` of the entries that start in ``script``, in two parts: ``(gated, rest)``.
+
+    A Latin entry whose guard rules out a Latin letter before it (``\\b``, ``(?<![a-zà-ɏ])``) can
+    only start after a non-letter, so ``gated`` takes that character too: ``[^a-zà-ɏ](?:b(?<!\\wb)ank|...)``.
+    Starting with one class, the pattern lets ``re`` pass over every letter without a try, about
+    twice as fast; it is run on the text after a space (for a match at the start), and its
+    matches begin one character early. ``rest`` holds the other entries, as ``fast_union`` would.
+    Other scripts are not gated: ``gated`` is ''.
+    """
+    grouped: dict[str, dict[str, list[str]]] = {}
+    rest: list[str] = []
+    for entry in _entries(entries):
+        rewritten = rewrite(entry)
+        if rewritten is None:
+            rest.append(entry)
+            continue
+        for first, guard, tail in rewritten:
+            if script_of(first) != script:
+                continue
+            guards = re.findall(r"\(\?<!\(\?:(.*?)\)", guard)
+            if script == "latin" and guards and any(r"\w" in g or _LATIN_LETTERS in g for g in guards):
+                grouped.setdefault(first, {}).setdefault(guard, []).append(tail)
+            else:
+                rest.append(_as_entry(first, guard, tail))
+    parts = []
+    for first, by_guard in grouped.items():
+        inner = [guard + "(?:" + _join(tails) + ")" for guard, tails in by_guard.items()]
+        parts.append(first + (inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"))
+    gated = f"[^{_LATIN_LETTERS}](?:" + "|".join(parts) + ")" if parts else ""
+    return gated, fast_union(rest, script) if rest else ""
+
+
+def _as_entry(first: str, guard: str, tail: str) -> str:
+    """A rewritten entry as an entry again, with its guard in front: ``(?<!\\w)bank``."""
+    return (
+        "".join(f"(?<!{g})" for g in re.findall(r"\(\?<!\(\?:(.*?)\)" + re.escape(first) + r"\)", guard)) + first + tail
+    )
+
+
+def slow_entries(entries: Iterable[str]) -> list[str]:
+    """The entries ``fast_union`` has to keep as they are."""
+    return [entry for entry in _entries(entries) if rewrite(entry) is None]
+
+
+class Compiled:
+    """Every pattern lint uses (see the module docstring and shapes.py for which runs on what).
+
+    The shapes are compiled when this is made; a word class, or a script's trigger, when a reply
+    first needs it, since a reply in one script needs few of them and the rest take most of the
+    compile time (about a second for all).
+    """
+
+    def __init__(self) -> None:
+        entries: dict[str, list[str]] = {}
+        for table in LEXICON.values():
+            for name, sources in table.items():
+                entries.setdefault(name, []).extend(sources)
+        self._plain = {name: [word for word in words if not _CASED.fullmatch(word)] for name, words in entries.items()}
+        self._kept = {
+            name: kept
+            for name, words in entries.items()
+            if (kept := [m.group(1) for w in words if (m := _CASED.fullmatch(w))])
+        }
+        looked_for = sorted({pattern.find for rule in RULES for pattern in rule.patterns} & set(entries))
+        self._looked_for = [word for name in looked_for for word in self._plain[name]]
+        self._classes: dict[tuple[str, str], re.Pattern[str] | None] = {}
+        self._cased: dict[str, re.Pattern[str] | None] = {}
+        self._triggers: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+        self.other_letters = re.compile("|".join(letters for script, letters in SCRIPTS.items() if script != "latin"))
+        """A letter of any script but Latin."""
+        self.scripts = {script: re.compile(letters) for script, letters in SCRIPTS.items()}
+        """Per script, a letter of it: which scripts a reply has (Latin and OTHER are scanned in any case)."""
+        self.url = re.compile(fast_union([URL]))
+        self.www = re.compile(fast_union([WWW]))
+        self.html = re.compile(fast_union([HTML]))
+        self.domain_end = re.compile(DOMAIN_END)
+        self.domain = re.compile(DOMAIN)
+        self.email_trigger = re.compile(fast_union(EMAIL_TRIGGERS))
+        self.email = re.compile(EMAIL)
+        self.spelt_dot_near = re.compile(SPELT_DOT_NEAR)
+        self.phone = re.compile(PHONE)
+        self.masks = re.compile(fast_union(MASKS.values()))
+        # After an id word, a word or two ("is", a carrier), then the number: digits and capitals, spaces, dashes.
+        self.number_after_id_word = re.compile(r"[^\d\n.!?。]{0,12}?(?P<number>[A-Z0-9][A-Z0-9 \-]{4,}[0-9])")
+        self.sentence_end = re.compile(r"[.!?。！？\n](?:(?<=[。！？\n])|[.!?]*(?=\s|$))")
+        """The end of a sentence: a line break, a Japanese full stop, or . ! ? before a space or the end."""
+        self.order_ids = {channel: re.compile(source) for channel, (source, _) in ORDER_ID_FORMATS.items()}
+        """Per channel, its order-id format, to match a whole id."""
+        self.order_ids_in_text = {
+            channel: re.compile(fast_union([rf"(?<![\w-]){source}(?![\w-])"]))
+            for channel, (source, _) in ORDER_ID_FORMATS.items()
+        }
+        """Per channel, an order id of its format in a text."""
+
+    def word_class(self, name: str, script: str) -> re.Pattern[str] | None:
+        """The entries of word class ``name`` that start in ``script``, for the reply in lower case; None if none."""
+        key = (name, script)
+        if key not in self._classes:
+            union = fast_union(self._plain[name], script)
+            self._classes[key] = re.compile(union) if union else None
+        return self._classes[key]
+
+    def cased(self, name: str) -> re.Pattern[str] | None:
+        """The entries of word class ``name`` that keep their case (``(?-i:...)``), for the reply as written."""
+        if name not in self._cased:
+            self._cased[name] = re.compile(fast_union(self._kept[name])) if name in self._kept else None
+        return self._cased[name]
+
+    def trigger(self, script: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """Every entry that starts in ``script`` of the word classes rules look for, as two patterns: one for
+        the entries that start after a non-letter, to run on the reply in lower case after a space (see
+        ``gated_union``), one for the rest, to run on the reply in lower case."""
+        if script not in self._triggers:
+            gated, rest = gated_union(self._looked_for, script)
+            self._triggers[script] = (re.compile(gated) if gated else None, re.compile(rest) if rest else None)
+        return self._triggers[script]
+
+
+_CASED = re.compile(r"\(\?-i:(.*)\)", re.DOTALL)
+
+
+@functools.cache
+def compiled() -> Compiled:
+    """The patterns of the process, made on first use."""
+    return Compiled()
