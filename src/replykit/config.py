@@ -55,9 +55,10 @@ KEYS: dict[str, str] = {
     "lang": "Reply language when --lang is not given, such as de or pt-BR",
     "currency": "Default currency, as an ISO 4217 code such as EUR",
     "timezone": "Your time zone, as an IANA name such as Europe/Paris",
+    "channel": "Where replies go when --channel is not given (amazon, ebay, aliexpress, etsy, walmart, email)",
 }
 # Keys that steer render itself rather than fill a field of the same name.
-NOT_FIELDS = frozenset({"from", "lang"})
+NOT_FIELDS = frozenset({"from", "lang", "channel"})
 
 # The config file holds a few short lines per store; more is a mistake (or not a config file).
 MAX_CONFIG_FILE_BYTES = 1024 * 1024
@@ -111,6 +112,15 @@ def _currency(raw: str) -> str:
         raise ValueError(f"expected {TYPES['currency'].accepts}") from None
 
 
+def _channel(raw: str) -> str:
+    from replykit.channels import NAMES
+
+    if raw.lower() not in NAMES:
+        hint = did_you_mean(raw.lower(), NAMES)
+        raise ValueError("expected one of: " + ", ".join(NAMES) + (f"; {hint}" if hint else ""))
+    return raw.lower()
+
+
 def _timezone(raw: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -132,6 +142,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "lang": _lang,
     "currency": _currency,
     "timezone": _timezone,
+    "channel": _channel,
 }
 
 

@@ -17,6 +17,7 @@ INPUT_OUTPUT = 8
 CLIPBOARD = 9
 UNSAFE_HEADER = 10
 CONFIG_INVALID = 11
+CHANNEL_RULES = 12
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 
@@ -134,3 +135,9 @@ class Interrupted(ReplykitError):
     """The user stopped replykit: Ctrl-C, or end of input at a prompt."""
 
     exit_code = INTERRUPTED
+
+
+class ChannelRulesBroken(ReplykitError):
+    """A reply breaks an error-level rule of the channel it is going to; it is not printed."""
+
+    exit_code = CHANNEL_RULES

@@ -39,6 +39,8 @@ RENDER: tuple[Option, ...] = (
     Option(("--templates-dir",), takes_value=True, fast=True),
     Option(("--profile",), takes_value=True, fast=True),
     Option(("--no-input",), takes_value=False, fast=True),
+    Option(("--channel",), takes_value=True, fast=True),
+    Option(("--allow",), takes_value=True, fast=True),
     Option(("--format",), takes_value=True),
     Option(("--copy",), takes_value=False),
     Option(("--quiet", "-q"), takes_value=False),

@@ -23,13 +23,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from replykit.errors import Interrupted, MissingFields
+from replykit.errors import ChannelRulesBroken, Interrupted, MissingFields
 from replykit.packs.fields import Field, parse_assignments, read_data, resolve_values, unused_keys
 from replykit.packs.languages import choose_language
 from replykit.packs.library import Library, search_path
 from replykit.packs.scenario import Scenario
 
 if TYPE_CHECKING:
+    from replykit.channels.lint import Finding
     from replykit.config import Profile
     from replykit.output.delivery import Delivery
     from replykit.rendering.templates import Reply, ReplyTemplate
@@ -173,14 +174,65 @@ class RenderRequest(NamedTuple):
     sender: str | None = None
     reply_to: str | None = None
     in_reply_to: str | None = None
+    channel: str | None = None
+    """Where the reply goes (amazon, ebay, ...): its rules are checked. Default: the profile's channel."""
+    allow: tuple[str, ...] = ()
+    """Channel rule ids accepted on purpose."""
 
 
 class Rendered(NamedTuple):
-    """A finished render: the reply, how it is delivered, and its bytes in that format."""
+    """A finished render: the reply, how it is delivered, its bytes in that format, and channel findings."""
 
     composed: Composed
     delivery: Delivery
     payload: bytes
+    findings: tuple[Finding, ...] = ()
+
+
+def finding_text(finding: Finding) -> str:
+    """One channel finding as a line: where, the rule, what is wrong and how to fix it."""
+    where = f"line {finding.span.line}: " if finding.span.excerpt else ""
+    shown = f" ({finding.span.excerpt!r})" if finding.span.excerpt else ""
+    return f"{where}{finding.message}{shown} [{finding.rule}]; {finding.fix}"
+
+
+def check_channel(
+    composed: Composed,
+    *,
+    channel: str,
+    buyer_lang: str | None,
+    allow: Sequence[str] = (),
+    on_notice: Notify | None = None,
+) -> tuple[Finding, ...]:
+    """Check a composed reply against its channel's rules.
+
+    Warnings go to ``on_notice``; error-level findings raise ChannelRulesBroken listing every
+    finding. Raises UsageError for an unknown channel or rule id.
+    """
+    from replykit.channels.lint import lint
+
+    reply = composed.reply
+    order_id = reply.values.get("order_id")
+    findings = lint(
+        reply.body,
+        channel=channel,
+        order_id=str(order_id) if order_id else None,
+        reply_lang=reply.language,
+        buyer_lang=buyer_lang,
+        allow=frozenset(allow),
+    )
+    broken = [f for f in findings if f.severity == "error"]
+    if broken:
+        lines = "\n  ".join(f"{f.severity}: {finding_text(f)}" for f in findings)
+        rules = f"{len(broken)} rule{'s' if len(broken) > 1 else ''}"
+        raise ChannelRulesBroken(
+            f"the reply breaks {rules} of {channel}, so it was not printed:\n  " + lines,
+            hint="change the values or the template; --allow RULE accepts a finding on purpose",
+        )
+    for finding in findings:
+        if on_notice is not None:
+            on_notice(f"{channel}: {finding_text(finding)}")
+    return findings
 
 
 def library_for(templates_dirs: Sequence[Path] = ()) -> Library:
@@ -233,4 +285,11 @@ def render_request(
         ask=ask if request.data != "-" else None,
         on_notice=on_notice,
     )
-    return Rendered(composed, delivery, produce(composed.reply, delivery))
+    channel = request.channel or profile.values.get("channel")
+    findings: tuple[Finding, ...] = ()
+    if channel:
+        buyer_lang = request.lang or profile.lang
+        findings = check_channel(
+            composed, channel=channel, buyer_lang=buyer_lang, allow=request.allow, on_notice=on_notice
+        )
+    return Rendered(composed, delivery, produce(composed.reply, delivery), findings)

@@ -265,6 +265,16 @@ def render(
         rich_help_panel=MAIL_PANEL,
         help="The buyer's Message-ID, to thread the reply onto it.",
     ),
+    channel: str | None = typer.Option(
+        None,
+        "--channel",
+        metavar="CHANNEL",
+        help="Check the reply against a marketplace's rules: amazon, ebay, aliexpress, etsy, walmart or email "
+        "(default: the profile's channel).",
+    ),
+    allow: list[str] = typer.Option(
+        [], "--allow", metavar="RULE", help="Accept one channel rule on purpose (repeatable)."
+    ),
     profile: str | None = typer.Option(
         None,
         "--profile",
@@ -291,6 +301,8 @@ def render(
         sender=sender,
         reply_to=reply_to,
         in_reply_to=in_reply_to,
+        channel=channel,
+        allow=tuple(allow),
     )
     ask = console.prompt_field if console.interactive(no_input=no_input) else None
     rendered = render_request(request, composer=composer, ask=ask, on_notice=console.warn)
@@ -409,6 +421,62 @@ def check(
         counts = f"{_count(errors_found, 'error')}, {_count(warnings_found, 'warning')}"
         console.note(f"checked {_count(len(ids), 'scenario')}: {counts}")
     return errors.SCENARIO_INVALID if errors_found else errors.OK
+
+
+@app.command()
+def lint(
+    source: str = typer.Argument("-", metavar="[FILE]", help="The text to check; '-' (the default) reads stdin."),
+    channel: str | None = typer.Option(
+        None, "--channel", metavar="CHANNEL", help="amazon, ebay, aliexpress, etsy, walmart or email."
+    ),
+    allow: list[str] = typer.Option([], "--allow", metavar="RULE", help="Accept one rule on purpose (repeatable)."),
+    public: bool = typer.Option(False, "--public", help="The text is a public reply (an eBay answer to feedback)."),
+    order_id: str | None = typer.Option(None, "--order-id", metavar="ID", help="The order the reply is about."),
+    lang: str | None = typer.Option(None, "--lang", metavar="TAG", help="The language the text is written in."),
+    buyer_lang: str | None = typer.Option(None, "--buyer-lang", metavar="TAG", help="The buyer's language."),
+    rules: bool = typer.Option(False, "--rules", help="List every rule: id, severity per channel, and source."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> int:
+    """Check any text, such as a reply typed by hand, against a channel's rules; exit 12 on an error-level finding."""
+    from replykit.channels.lint import lint as lint_text
+    from replykit.channels.lint import rules_table
+    from replykit.errors import UsageError
+    from replykit.files import read_limited
+    from replykit.limits import MAX_DATA_FILE_BYTES
+    from replykit.pipeline import finding_text
+
+    if rules:
+        table = rules_table()
+        if as_json:
+            console.write_stdout(dumps_json([
+                {"id": r.id, "family": r.family, "message": r.message, "fix": r.fix,
+                 "channels": {u.channel: {"severity": u.severity, "source": u.source} for u in r.channels}}
+                for r in table
+            ]))  # fmt: skip
+        else:
+            lines = []
+            for r in table:
+                lines.append(f"{r.id} ({r.family}): {r.message}")
+                lines += [f"    {u.channel}: {u.severity} - {u.source}" for u in r.channels]
+            console.write_stdout(console.inert("\n".join(lines) + "\n"))
+        return errors.OK
+    if channel is None:
+        raise UsageError("lint needs --channel", hint="for example: replykit lint --channel amazon reply.txt")
+    if source == "-":
+        text = sys.stdin.read(MAX_DATA_FILE_BYTES + 1)[:MAX_DATA_FILE_BYTES] if sys.stdin is not None else ""
+    else:
+        text = read_limited(Path(source), MAX_DATA_FILE_BYTES, label=source).decode("utf-8", "replace")
+    found = lint_text(text, channel=channel, public=public, order_id=order_id, reply_lang=lang,
+                      buyer_lang=buyer_lang, allow=frozenset(allow))  # fmt: skip
+    if as_json:
+        console.write_stdout(dumps_json([
+            {"rule": f.rule, "severity": f.severity, "line": f.span.line, "start": f.span.start, "end": f.span.end,
+             "excerpt": f.span.excerpt, "message": f.message, "fix": f.fix}
+            for f in found
+        ]))  # fmt: skip
+    else:
+        console.write_stdout(console.inert("".join(f"{f.severity}: {finding_text(f)}\n" for f in found)))
+    return errors.CHANNEL_RULES if any(f.severity == "error" for f in found) else errors.OK
 
 
 def main() -> None:

@@ -57,6 +57,8 @@ def main(argv: list[str]) -> int | None:
             data=found.last("--data"),
             lang=found.last("--lang"),
             profile=found.last("--profile"),
+            channel=found.last("--channel"),
+            allow=tuple(found.own.get("--allow", [])),
         )
         ask = console.prompt_field if console.interactive(no_input="--no-input" in found.own) else None
         rendered = render_request(request, composer=composer, ask=ask, on_notice=console.warn)
