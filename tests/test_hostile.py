@@ -526,6 +526,10 @@ BOMBS: dict[str, Case] = {
     "pack-of-3000-scenarios": Case(("list", "--templates-dir", "{pack}"), prepare=lambda ctx: [write(ctx.pack / f"s{n}" / "scenario.yaml", SCENARIO) for n in range(3000)] and None, code=errors.SCENARIO_INVALID, message=("more than 1,000 files and folders",), stdout=("missing-items",)),
     "scenario-of-1200-languages": Case(R(), prepare=lambda ctx: [write(ctx.pack / "s" / f"en-{n:03d}.j2", TEMPLATE) for n in range(1, 1000)] and [write(ctx.pack / "s" / f"{a}{b}.j2", TEMPLATE) for a in "abcdefghijklm" for b in "abcdefghijklmnopqrstuvwxyz"] and None, code=errors.SCENARIO_INVALID, message=("more than 1,000 files and folders",)),
     "help-of-5000-fields": Case(R("--help"), files={"s/scenario.yaml": SCENARIO + "".join(f"  f{n}:\n    help: field {n}\n    default: ''\n" for n in range(5000)), "s/en.j2": T("hi")}, code=errors.SCENARIO_INVALID, message=("scenario.yaml:3:", "at most 200")),
+    # The error message quotes the expression: found in one pass, not from every '{{' to the line's end.
+    "error-message-of-open-tags": Case(**body("{{ name|date }}{% raw %}" + "{{" * 200_000 + "{% endraw %}"), code=errors.SCENARIO_INVALID, message=("en.j2:3:", "date filter")),
+    "message-id-of-at-signs": Case(("render", "missing-items", "--format", "eml", "--from", "a@example.com", "--to", "b@example.com", "--in-reply-to", "<" + "@" * 60_000), code=errors.INVALID_VALUE, message=("is not a Message-ID",)),
+    "address-of-at-signs": Case(("render", "missing-items", "--format", "eml", "--from", "a@example.com", "--to", "x" * 60_000 + "<" + "@" * 60_000), code=errors.INVALID_VALUE, message=("--to",)),
     "data-from-endless-stdin": Case(R("--data", "-"), stdin="/dev/zero", code=errors.INVALID_VALUE, message=("larger than 16 MiB",)),
 }
 
@@ -552,6 +556,12 @@ TRACEBACKS: dict[str, Case] = {
     "money-in-klingon": Case(R("--lang", "tlh", "--amount", "5"), files={"s/tlh.j2": T("{{ amount|money('EUR') }}")}, code=errors.SCENARIO_INVALID, message=("tlh.j2:3:", "tlh")),
     "int-of-huge-decimal": Case(**body("{{ (amount * 10**4000 * 10**4000)|int }}", "--amount", "5"), code=errors.SECURITY, message=("en.j2:3:", "int filter")),
     "huge-decimal-value": Case(R("--amount", "9" * 100_000), code=errors.INVALID_VALUE, message=("amount (--amount)", "at most 28")),
+    "int-literal-of-5000-digits": Case(**body("{{ " + "9" * 5000 + " }}"), code=errors.SCENARIO_INVALID, message=("en.j2", "more than 4300 digits")),
+    "hex-literal-of-5000-digits": Case(**body("{{ 0x" + "f" * 5000 + " }}"), code=errors.SCENARIO_INVALID, message=("en.j2", "more than 4300 digits")),
+    "int-literal-in-a-partial": Case(**body('{% include "_partials/n.j2" %}', files={"_partials/n.j2": "{{ " + "9" * 5000 + " }}"}), code=errors.SECURITY, message=("en.j2:3:", "4300 digits")),
+    "lang-of-3000-variants": Case(R("--lang", "de" + "-abcde" * 3000), code=errors.USAGE, message=("is not a language tag",)),
+    "lang-of-3000-extensions": Case(R("--lang", "de" + "-a-bb" * 3000), code=errors.USAGE, message=("is not a language tag",)),
+    "template-named-by-a-long-tag": Case(R(), files={"s/de" + "-abcde" * 20 + ".j2": T("x")}, code=errors.SCENARIO_INVALID, message=("is not named by a language tag",)),
     "new-300-character-id": Case(("new", "a" * 300), code=errors.USAGE, message=("is not a valid scenario id",)),
     "output-300-character-name": Case(R("-o", "{tmp}/" + "a" * 300), code=errors.INPUT_OUTPUT, message=("too long",)),
     "output-300-character-folder": Case(R("-o", "{tmp}/" + "a" * 300 + "/reply.txt"), code=errors.INPUT_OUTPUT, message=("--output",)),
