@@ -463,6 +463,8 @@ def _terminal_cases() -> dict[str, Case]:
         "lang-value": Case(R("--lang", "de" + PAYLOADS["csi"]), code=errors.USAGE, message=("--lang",)),
         "scenario-id": Case(("render", "s" + PAYLOADS["csi"], "--templates-dir", "{pack}"), code=errors.USAGE, message=("is not a valid scenario id",)),
         "profile-name": Case(R("--profile", "p" + PAYLOADS["osc0"]), code=errors.USAGE, message=("profile name",)),
+        # Rich reads a field's help as markup: '[link=...]' becomes an OSC 8 hyperlink on a terminal.
+        "rich-markup-in-field-help": Case(R("--help"), files={"s/scenario.yaml": yaml_with({"    help: The buyer": "    help: \"[link=https://evil.example]c[/link] [bold]b[/bold]\""})}, code=errors.OK, stdout=("[link=https://evil.example]c[/link]",)),
         "json-output-c1-in-pack-path": Case(("list", "--json", "--templates-dir", "{tmp}/pack\x9b2J"), prepare=symlink("{tmp}/pack\x9b2J", "{pack}"), code=errors.OK, stdout=('"id": "s"',)),
         "paths-json-c1": Case(("paths", "--json", "--templates-dir", "{tmp}/pack\x9b2J"), code=errors.OK),
     }
