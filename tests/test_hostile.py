@@ -7,14 +7,17 @@ the installed ``replykit``:
 - ends, within about RENDER_CPU_SECONDS of CPU and in bounded memory, with one of
   replykit's errors and its documented exit code (or the correct output);
 - prints no Python traceback;
-- writes no terminal control sequence (ESC, or the C1 CSI U+009B, or a raw 0x9b byte);
+- writes no terminal control sequence (ESC, the C1 CSI U+009B or a raw 0x9b byte) and no
+  right-to-left override U+202E, on stdout or stderr;
 - reads nothing outside the pack, so the secret written beside it never shows;
 - replaces nothing that is not a regular file, and loses no concurrent config change.
 
-Each case is one row of CASES, id ``kind-case``; it builds what it needs in its own folder
-(the pack, a data file, a config, symlinks, FIFOs...) and runs replykit as a subprocess
-with a wall-clock timeout and memory and CPU rlimits. The cases run a few at a time in
-threads (each is a separate process), and each row is then checked as its own test.
+Each case is one row of a table below (one table per kind, gathered in KINDS), id
+``kind-case``; it builds what it needs in its own folder (the pack, a data file, a config,
+symlinks, FIFOs...) and runs replykit as a subprocess through a small launcher that sets
+memory and CPU rlimits and reports the run's CPU time and peak memory, with a wall-clock
+timeout. The cases run a few at a time in threads (each is a separate process), and each row
+is then checked as its own test. POSIX only, as replykit's users on Windows have no FIFOs.
 """
 
 from __future__ import annotations
@@ -133,13 +136,15 @@ class Ctx:
 
 @dataclass
 class Result:
+    """What one run did: exit code, output, CPU seconds, peak resident bytes."""
+
     code: int
     stdout: bytes
     stderr: bytes
     cpu: float
     peak: int
     timed_out: bool
-    wall: float
+    wall: float = 0.0
 
 
 Prepare = Callable[[Ctx], None]
@@ -689,9 +694,10 @@ KINDS: dict[str, dict[str, Case]] = {
     "special-file": SPECIAL_FILES,
     "sandbox": SANDBOX,
 }
+# Giving a folder to another user takes root. (Writing over /dev/null is refused whoever runs replykit,
+# and is what root could do harm with: those cases run for everyone.)
 NEEDS_ROOT = {"cache-owned-by-another-user", "cache-symlink-to-foreign-folder", "cache-warned-once-by-show",
-              "cache-warned-once-full-command-line", "output-dev-null-force", "output-dev-null",
-              "special-file-config-set-into-dev-null"}  # fmt: skip
+              "cache-warned-once-full-command-line"}  # fmt: skip
 ALL = {f"{kind}-{name}": case for kind, cases in KINDS.items() for name, case in cases.items()}
 
 
@@ -818,7 +824,6 @@ def _reap(process: subprocess.Popen[bytes], ctx: Ctx, name: str) -> Result:
         float(cpu),
         int(peak),
         timed_out,
-        0.0,
     )
 
 
