@@ -385,7 +385,7 @@ def update_config(path: Path, change: Callable[[Config], Config]) -> tuple[Confi
     (before, after); the file is written only if they differ. Raises what ``change``,
     load_config and save_config raise, and InputOutputError if the lock cannot be taken.
     """
-    fd = _lock(Path(os.path.realpath(path)))  # one lock for the file, whichever symlink names it
+    fd = _lock(path)
     try:
         before = load_config(path)
         after = change(before)

@@ -28,6 +28,9 @@ _BCP47 = r"""
     (?:-x(?:-[a-z0-9]{1,8})+)?
 """
 _POSIX_SUFFIX = r"(\.[A-Za-z0-9_-]+)?(@[A-Za-z0-9]+)?$"
+# Real tags are short ('sl-Latn-IT-rozaj-biske-1994' is 26); langcodes recurses once per subtag,
+# and a tag of thousands of them ends in a RecursionError.
+MAX_TAG_CHARS = 64
 
 
 class Choice(NamedTuple):
@@ -57,6 +60,8 @@ def parse_tag(text: str) -> str | None:
     tag = text.strip()
     if len(tag) == 2 and tag.isascii() and tag.isalpha():  # the common case, without a regular expression
         return tag.lower()
+    if len(tag) > MAX_TAG_CHARS:
+        return None
     tag = re.sub(_POSIX_SUFFIX, "", tag, count=1).replace("_", "-")
     if not re.fullmatch(_BCP47, tag, re.IGNORECASE | re.VERBOSE):
         return None

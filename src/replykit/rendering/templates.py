@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, cast
 from jinja2 import FileSystemBytecodeCache, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 
-from replykit.errors import ScenarioInvalid, SecurityViolation, did_you_mean
+from replykit.errors import ReplykitError, ScenarioInvalid, SecurityViolation, did_you_mean
 from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS
 from replykit.packs.characters import refused
 from replykit.packs.loader import PackLoader, check_template_text
@@ -33,7 +33,6 @@ from replykit.rendering.sandbox import (
 )
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
-_OUTPUT_TAG = re.compile(r"\{\{.*?\}\}")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EXTRA_NAMES = ("lang",)
@@ -202,6 +201,13 @@ def _compile(env: ReplySandbox, source: str, path: Path, part: str, known: set[s
         ) from None
     except (RecursionError, MemoryError, SyntaxError):
         raise ScenarioInvalid("the template nests brackets, filters or tags too deeply", path=path) from None
+    except (ReplykitError, TemplateStopped):
+        raise
+    except (ValueError, OverflowError) as exc:  # Python's own limits, met reading a literal
+        reason = str(exc)
+        if "integer string conversion" in reason:
+            reason = f"a number in it has more than {MAX_INT_DIGITS} digits"
+        raise ScenarioInvalid(f"the template cannot be compiled: {_printable(reason)}", path=path) from None
     if cache is not None:
         bucket.code = code
         try:
@@ -275,7 +281,24 @@ def _expression(path: Path, line: int | None, filter_name: str) -> str:
     if not 0 < line <= len(lines):
         return ""
     uses = re.compile(r"\|\s*" + re.escape(filter_name) + r"\b")
-    return next((tag for tag in _OUTPUT_TAG.findall(lines[line - 1]) if uses.search(tag)), "")
+    return next((tag for tag in _output_tags(lines[line - 1]) if uses.search(tag)), "")
+
+
+def _output_tags(line: str) -> list[str]:
+    """The ``{{ ... }}`` tags of a line, each up to its first ``}}``, in one pass.
+
+    A lazy regular expression would look from every ``{{`` to the end of the line: a line of
+    100,000 of them in a ``{% raw %}`` block took hours, and no CPU budget runs here.
+    """
+    tags: list[str] = []
+    start = line.find("{{")
+    while start != -1:
+        end = line.find("}}", start + 2)
+        if end == -1:
+            break
+        tags.append(line[start : end + 2])
+        start = line.find("{{", end + 2)
+    return tags
 
 
 def normalise(text: str) -> str:
@@ -362,6 +385,10 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
     except (TypeError, ArithmeticError, LookupError, AttributeError) as exc:
         detail = f"no key {exc}" if isinstance(exc, KeyError) else str(exc)
         raise _template_error(template, f"template error: {detail}") from None
+    except ReplykitError:
+        raise
+    except Exception as exc:  # whatever else a template's code raises is the template's error, not a crash
+        raise _template_error(template, f"template error: {type(exc).__name__}: {exc}") from None
     for part in (subject, raw_body):
         # Every piece of output was checked as it was written; this is the last line of defence.
         found = refused(part)
