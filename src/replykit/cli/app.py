@@ -72,6 +72,8 @@ class ReplykitGroup(TyperGroup):
 
 
 def _field_params(scenario: Scenario) -> list[Parameter]:
+    from rich.markup import escape  # help text is Rich markup to Typer: a pack's help is only text
+
     from replykit.cli.catalogue import field_summary
 
     return [
@@ -80,7 +82,7 @@ def _field_params(scenario: Scenario) -> list[Parameter]:
             type=str,
             default=None,
             metavar="TEXT" if field.type == "text" else field.type.upper(),
-            help=console.inert(f"{field.help} ({field_summary(field)})"),
+            help=escape(console.inert(f"{field.help} ({field_summary(field)})")),
             rich_help_panel=FIELD_PANEL,
             autocompletion=complete.field_choices(field),
         )

@@ -167,7 +167,7 @@ def config_path() -> None:
     from replykit.config import config_location
 
     location = config_location()
-    console.write_stdout(f"{location.path}\n")
+    console.write_stdout(console.inert(f"{location.path}\n"))
     if not location.path.exists():
         console.note("it does not exist yet; 'replykit config set KEY VALUE' creates it")
 
@@ -299,7 +299,9 @@ def paths(
         document = [{"kind": k, "origin": o, "path": str(p), "exists": p.exists()} for k, o, p in rows]
         console.write_stdout(dumps_json(document))
         return
-    console.write_stdout(_columns([(k, o, str(p), "exists" if p.exists() else "missing") for k, o, p in rows]))
+    console.write_stdout(
+        console.inert(_columns([(k, o, str(p), "exists" if p.exists() else "missing") for k, o, p in rows]))
+    )
 
 
 def register(app: typer.Typer) -> None:
