@@ -34,6 +34,7 @@ from replykit.errors import (
     UsageError,
     did_you_mean,
 )
+from replykit.limits import MAX_CONFIG_FILE_BYTES
 from replykit.packs.characters import refused
 from replykit.packs.yamlio import LineMapping, parse_yaml, read_text
 
@@ -60,8 +61,6 @@ KEYS: dict[str, str] = {
 # Keys that steer render itself rather than fill a field of the same name.
 NOT_FIELDS = frozenset({"from", "lang", "channel"})
 
-# The config file holds a few short lines per store; more is a mistake (or not a config file).
-MAX_CONFIG_FILE_BYTES = 1024 * 1024
 
 _TOP_KEYS = ("default_profile", "profiles")
 

@@ -45,3 +45,41 @@ MAX_INT_BITS = math.ceil(MAX_INT_DIGITS * math.log2(10))
 
 RENDER_CPU_SECONDS = 2.0
 """CPU time one render may take, subject and body together: a real reply takes milliseconds."""
+
+MAX_BUILT = 32 * MAX_SEQUENCE
+"""Characters and items one render may build in all, kept or not: a real reply builds a few thousand.
+(With the limits in replykit.limits: it bounds memory, as MAX_SEQUENCE bounds each value.)"""
+
+MAX_COMPILED_CHARS = 1_000_000
+"""Python source a template may compile to: the built-in ones compile to under 10,000 characters,
+and Python's compiler, which no signal interrupts, takes about 0.6 s and 100 MB for this much."""
+
+MAX_NESTING_DEPTH = 32
+"""Lists and mappings inside each other: a scenario file needs 4 levels, a --data file 2."""
+
+MAX_NODES = 100_000
+"""Values (texts, lists and mappings) in one file: a scenario has a few hundred, a --data file a few
+fields of at most 1,000 items each."""
+
+MAX_FOLDER_ENTRIES = 1000
+"""Entries in a pack's folder, or in a scenario's: the built-in library has 20 and 13. Listing and
+loading a thousand scenarios (``replykit list``) takes about a second; a pack of a million folders
+would keep every command that lists it busy for minutes."""
+
+MAX_ID_CHARS = 64
+"""A scenario id is a folder name: nothing that could leave the pack ('..', '/'), hide ('.', '_') or
+pass a file system's limit on name length (255 bytes) once 'replykit new' adds its suffixes."""
+
+MAX_FIELDS = 200
+"""Fields of one scenario, shared ones included: the built-in scenarios have at most 10, and 'render ID
+--help' takes seconds to lay out thousands."""
+
+MAX_TAG_CHARS = 64
+"""Real tags are short ('sl-Latn-IT-rozaj-biske-1994' is 26); langcodes recurses once per subtag, and a
+tag of thousands of them ends in a RecursionError."""
+
+MAX_VALUE_CHARS = 100_000
+"""Longest single field value: a name, an address or a buyer's message is far shorter."""
+
+MAX_DECIMAL_DIGITS = 28
+"""Python's decimal arithmetic (and Babel's formatting) keeps 28 digits; more would be rounded."""

@@ -24,19 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from replykit.errors import InvalidValue, MissingFields, UsageError, did_you_mean
+from replykit.limits import MAX_DATA_FILE_BYTES, MAX_DECIMAL_DIGITS, MAX_LIST_ITEMS, MAX_VALUE_CHARS
 from replykit.packs.characters import refused
 from replykit.packs.yamlio import decode, parse_data
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-# A --data file holds one reply's values; 16 MiB is far past any real one.
-MAX_DATA_FILE_BYTES = 16 * 1024 * 1024
-# Items in one list value, and characters in one value (or one item): far past any real reply.
-MAX_LIST_ITEMS = 1000
-MAX_VALUE_CHARS = 100_000
-# Python's decimal arithmetic (and Babel's formatting) keeps 28 digits; more would be rounded.
-MAX_DECIMAL_DIGITS = 28
 CURRENCY_FIELD = "currency"
 
 _INTEGER = re.compile(r"[+-]?\d+")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from replykit.errors import UsageError
+from replykit.limits import MAX_TAG_CHARS
 
 # BCP 47 (RFC 5646) language tags, well-formedness only. Not accepted: irregular grandfathered tags and
 # 5-8 letter primary subtags (RFC 5646 reserves them for languages never yet registered), so that
@@ -28,9 +29,6 @@ _BCP47 = r"""
     (?:-x(?:-[a-z0-9]{1,8})+)?
 """
 _POSIX_SUFFIX = r"(\.[A-Za-z0-9_-]+)?(@[A-Za-z0-9]+)?$"
-# Real tags are short ('sl-Latn-IT-rozaj-biske-1994' is 26); langcodes recurses once per subtag,
-# and a tag of thousands of them ends in a RecursionError.
-MAX_TAG_CHARS = 64
 
 
 class Choice(NamedTuple):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from replykit.errors import ReplykitError, ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
+from replykit.limits import MAX_FOLDER_ENTRIES
 from replykit.packs.languages import parse_tag
 from replykit.packs.packfiles import check_pack_file, resolve_in_pack
 from replykit.packs.scenario import (
@@ -23,10 +24,6 @@ from replykit.packs.scenario import (
 )
 
 ENV_PATH = "REPLYKIT_PATH"
-# Entries in a pack's folder, or in a scenario's: the built-in library has 20 and 13. Listing and
-# loading a thousand scenarios (``replykit list``) takes about a second; a pack of a million
-# folders would keep every command that lists it busy for minutes.
-MAX_FOLDER_ENTRIES = 1000
 
 
 def builtin_dir() -> Path:

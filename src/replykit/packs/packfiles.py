@@ -18,9 +18,7 @@ from pathlib import Path
 
 from replykit.errors import ScenarioInvalid
 from replykit.files import kind_of, read_limited, size_text
-
-# scenario.yaml, _fields.yaml, a template or a partial: a few KiB each in practice.
-MAX_PACK_FILE_BYTES = 1024 * 1024
+from replykit.limits import MAX_PACK_FILE_BYTES
 
 _WHAT = "a pack file"
 _SIZE_HINT = f"keep each scenario file and template under {size_text(MAX_PACK_FILE_BYTES)}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
+from replykit.limits import MAX_FIELDS, MAX_ID_CHARS
 from replykit.options import RESERVED_FIELD_NAMES
 from replykit.packs.characters import refused
 from replykit.packs.fields import TYPES, Field, join_list
@@ -20,9 +21,6 @@ FIELDS_FILE = "_fields.yaml"
 TEMPLATE_SUFFIX = ".j2"
 
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
-# A scenario id is a folder name: nothing that could leave the pack ('..', '/'), hide ('.', '_')
-# or pass a file system's limit on name length (255 bytes) once 'replykit new' adds its suffixes.
-MAX_ID_CHARS = 64
 SCENARIO_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_ID_CHARS - 1}}}")
 
 
@@ -36,9 +34,6 @@ ADVICE_SECTIONS = {
 _SCENARIO_KEYS = ("title", "summary", "tags", "language", "fields", "advice")
 _FIELD_KEYS = ("help", "type", "required", "default", "choices", "example", "always")
 _ONE_LINE_LISTS = ("tags", "choices")
-# Fields of one scenario, shared ones included: the built-in scenarios have at most 10, and
-# 'render ID --help' takes seconds to lay out thousands.
-MAX_FIELDS = 200
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from replykit.errors import FileProblem
+from replykit.limits import MAX_NESTING_DEPTH, MAX_NODES
 from replykit.packs.characters import refused, shown
 
 try:  # libyaml's parser is several times faster; the pure-Python one behaves the same.
@@ -43,11 +44,6 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 ErrorFactory = Callable[[str, int | None], Exception]
 
-# Lists and mappings inside each other: a scenario file needs 4 levels, a --data file 2.
-MAX_NESTING_DEPTH = 32
-# Values (texts, lists and mappings) in one file: a scenario has a few hundred, a --data file
-# a few fields of at most 1,000 items each.
-MAX_NODES = 100_000
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TAG_PREFIX = "tag:yaml.org,2002:"

@@ -38,6 +38,8 @@ from jinja2.utils import Namespace
 from markupsafe import Markup
 
 from replykit.limits import (
+    MAX_BUILT,
+    MAX_COMPILED_CHARS,
     MAX_INT_BITS,
     MAX_INT_DIGITS,
     MAX_RANGE,
@@ -50,13 +52,6 @@ from replykit.packs.characters import refused
 CODE_VERSION = "replykit-sandbox-2"
 """Part of every bytecode cache key: change it when ReplySandbox compiles templates differently."""
 
-MAX_BUILT = 32 * MAX_SEQUENCE
-"""Characters and items one render may build in all, kept or not: a real reply builds a few thousand.
-(With the limits in replykit.limits: it bounds memory, as MAX_SEQUENCE bounds each value.)"""
-
-MAX_COMPILED_CHARS = 1_000_000
-"""Python source a template may compile to: the built-in ones compile to under 10,000 characters,
-and Python's compiler, which no signal interrupts, takes about 0.6 s and 100 MB for this much."""
 
 _T = TypeVar("_T")
 _OTHER_WEIGHT = 32  # a date, a cycler, a loop: short when printed
