@@ -180,3 +180,31 @@ def editor(tmp_path: Path, code: str) -> str:
     script = tmp_path / "editor.py"
     script.write_text("import sys\nfrom pathlib import Path\nfiles = [Path(a) for a in sys.argv[1:]]\n" + code)
     return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+
+
+def make_special(kind: str, path: Path) -> None:
+    """Put something that is not a plain file at ``path``: a folder, FIFO, socket, a link to a device or
+    to a folder, or a sparse file of N bytes (``sparse-N``, no disk used: the size is only a hole)."""
+    import os
+    import socket
+
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(os.path.relpath(path))  # relative: AF_UNIX paths are short
+        sock.close()
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "dev-null-link":
+        path.symlink_to(os.devnull)
+    elif kind == "folder-link":
+        (path.parent / "real-folder").mkdir()
+        path.symlink_to(path.parent / "real-folder")
+    elif kind.startswith("sparse-"):
+        with path.open("wb") as handle:
+            handle.truncate(int(kind.removeprefix("sparse-")))
+    else:  # pragma: no cover
+        raise AssertionError(kind)

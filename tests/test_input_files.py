@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import make_special
 from replykit import errors
 from replykit.config import MAX_CONFIG_FILE_BYTES, load_config
 from replykit.errors import ConfigInvalid, InputOutputError, InvalidValue, ScenarioInvalid
@@ -34,25 +34,6 @@ def short_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """A socket's path must be short: bind it by a name relative to tmp_path."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path
-
-
-def make_special(kind: str, path: Path) -> None:
-    """Put a folder, FIFO, socket, device link or sparse huge file at ``path``."""
-    if kind == "folder":
-        path.mkdir()
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "socket":
-        sock = socket.socket(socket.AF_UNIX)
-        sock.bind(os.path.relpath(path))  # relative: AF_UNIX paths are short
-        sock.close()
-    elif kind == "dev-zero":
-        path.symlink_to("/dev/zero")
-    elif kind.startswith("sparse-"):
-        with path.open("wb") as handle:  # no disk used: the size is only a hole
-            handle.truncate(int(kind.removeprefix("sparse-")))
-    else:  # pragma: no cover
-        raise AssertionError(kind)
 
 
 def exactly(text: str) -> str:

@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import make_special
 from replykit import errors
 from replykit.config import config_location, set_value, update_config
 from replykit.errors import InputOutputError, OutputExists
 from replykit.files import make_private_folder, write_atomic
 from replykit.packs import authoring
 from replykit.packs.library import Library, search_path, user_dir
-
-
-def make(kind: str, path: Path) -> None:
-    if kind == "folder":
-        path.mkdir()
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "socket":
-        sock = socket.socket(socket.AF_UNIX)
-        sock.bind(os.path.relpath(path))  # relative: AF_UNIX paths are short
-        sock.close()
-    elif kind == "dev-null-link":
-        path.symlink_to(os.devnull)
-    elif kind == "folder-link":
-        (path.parent / "real-folder").mkdir()
-        path.symlink_to(path.parent / "real-folder")
-    else:  # pragma: no cover
-        raise AssertionError(kind)
-
 
 KINDS = [
     ("folder", "is a folder, not a regular file"),
@@ -53,7 +34,7 @@ def test_only_a_regular_file_is_ever_replaced(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "reply.txt"
-    make(kind, target)
+    make_special(kind, target)
     before = os.lstat(target)
     with pytest.raises(InputOutputError) as caught:
         write_atomic(target, "x\n", replace=replace, label="--output reply.txt")
