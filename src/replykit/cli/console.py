@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, TextIO
 
 from replykit.errors import INPUT_OUTPUT, ReplykitError
+from replykit.packs.characters import inert as inert  # the console shows text through it
 
 if TYPE_CHECKING:
     from replykit.packs.fields import Field
@@ -80,21 +80,6 @@ def _coloured(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings and overrides
-# (U+202A-U+202E) that can make text display in another order than it is read ("Trojan Source").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
-
-
-def inert(text: str) -> str:
-    """``text`` with every character that could drive a terminal shown as an escape (ESC -> ``\\x1b``).
-
-    Anything from a pack, a value or a file name that is shown to a person goes through here,
-    so an ESC, OSC or CSI sequence in it cannot clear the screen, retitle the window or
-    write the clipboard. Tab and line feed are kept.
-    """
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 def say(label: str, message: str) -> None:

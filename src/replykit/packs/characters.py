@@ -52,3 +52,18 @@ def refused(text: str, *, one_line: bool = False) -> tuple[int, str] | None:
 def shown(text: str, limit: int = 40) -> str:
     """``text`` quoted for a message, every character escaped that could drive a terminal, cut at ``limit``."""
     return ascii(text if len(text) <= limit else text[:limit] + "...")
+
+
+# What could drive a terminal: C0 controls but tab and line feed, DEL, C1 controls, and the
+# bidirectional embeddings and overrides (U+202A-U+202E).
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def inert(text: str) -> str:
+    """``text`` with every character that could drive a terminal shown as an escape (ESC -> ``\\x1b``).
+
+    Anything from a pack, a value or a file name that is shown to a person goes through here,
+    so an ESC, OSC or CSI sequence in it cannot clear the screen, retitle the window or
+    write the clipboard. Tab and line feed are kept.
+    """
+    return _TERMINAL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)

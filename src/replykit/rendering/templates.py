@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, Te
 
 from replykit.errors import ReplykitError, ScenarioInvalid, SecurityViolation, did_you_mean
 from replykit.limits import MAX_INT_DIGITS, MAX_REPLY_CHARS, MAX_SUBJECT_CHARS
-from replykit.packs.characters import refused
+from replykit.packs.characters import inert, refused
 from replykit.packs.loader import PackLoader, check_template_text
 from replykit.packs.packfiles import read_pack_text
 from replykit.packs.scenario import Scenario
@@ -34,7 +34,6 @@ from replykit.rendering.sandbox import (
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EXTRA_NAMES = ("lang",)
 
 
@@ -266,8 +265,8 @@ def _where(tb: TracebackType | None, default: Path) -> tuple[Path, int | None]:
 
 
 def _printable(text: str) -> str:
-    """A message quoting template text, with control characters (a terminal's escapes) made visible."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+    """A message quoting template text, with a terminal's control characters made visible."""
+    return inert(text)
 
 
 def _expression(path: Path, line: int | None, filter_name: str) -> str:
