@@ -196,16 +196,17 @@ def test_shared_field_definitions_are_inherited_and_overridable(make_pack: MakeP
         ("[a, b]", "a, b"),
         ("a, b", "a, b"),
         ("[{a: b}, c]", "field 'items': every item of 'example' must be text"),
-        ("{a: b}", "field 'items': 'example' must be text or a list of text"),
+        ("{a: b}", "field 'items': example language 'a' is not a language tag"),
+        ("{en: {a: b}}", "field 'items': 'example' must be text, a list of text, or a mapping of language"),
     ],
-    ids=["list-with-comma", "list", "text", "mapping-item", "mapping"],
+    ids=["list-with-comma", "list", "text", "mapping-item", "mapping-not-a-tag", "mapping-of-mapping"],
 )
 def test_a_list_example_keeps_its_items(make_pack: MakePack, example: str, expected: str) -> None:
     from replykit.packs.scenario import example_values
 
     yaml_text = f"title: T\nsummary: S\nfields:\n  items:\n    type: list\n    default: ''\n    example: {example}\n"
     pack = make_pack({"x/scenario.yaml": yaml_text, "x/en.j2": "Subject: Hi\n\nHi\n"})
-    if "must be" in expected:
+    if expected.startswith("field"):
         with pytest.raises(ScenarioInvalid, match=f"scenario.yaml:7: {expected}"):
             library(pack).find("x")
         return

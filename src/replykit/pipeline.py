@@ -89,6 +89,7 @@ class Composer:
         lang: str | None = None,
         lang_source: str = "--lang",
         ask: Ask | None = None,
+        channel: str | None = None,
         on_notice: Notify | None = None,
     ) -> Composed:
         """Render one reply.
@@ -97,9 +98,11 @@ class Composer:
         raw value; data values may be lists). ``lang`` is the language asked for and
         ``lang_source`` names where it came from in messages; without it the profile's
         language applies. ``ask``, when given, is called for each missing required field
-        until its answer is valid. Raises ScenarioNotFound, ScenarioInvalid, UsageError (a
+        until its answer is valid. ``channel`` is where the reply goes (templates see it as
+        ``channel``); a scenario or a choice that refuses it raises ChannelRulesBroken before
+        anything is rendered. Raises ScenarioNotFound, ScenarioInvalid, UsageError (a
         malformed language tag), InvalidValue, MissingFields, Interrupted (end of input
-        while asking) or SecurityViolation.
+        while asking), ChannelRulesBroken or SecurityViolation.
         """
         scenario = self.scenario(scenario_id)
         notices: list[str] = []
@@ -121,10 +124,37 @@ class Composer:
         if choice.notice:
             notice(choice.notice)
         values = _resolve(scenario, dict(cli or {}), data, profile.field_values if profile else {}, ask)
+        if channel:
+            check_fit(scenario, channel, values)
         from replykit.rendering.templates import render
 
-        reply = render(self._template(scenario, choice.language, notice), scenario, values, lang=choice.language)
+        template = self._template(scenario, choice.language, notice)
+        reply = render(template, scenario, values, lang=choice.language, channel=channel)
         return Composed(reply, scenario, tuple(notices))
+
+
+def check_fit(scenario: Scenario, channel: str, values: Mapping[str, Any]) -> None:
+    """Raise ChannelRulesBroken when ``scenario`` (or the choice in ``values``) refuses ``channel``,
+    with the scenario's reason; UsageError for a channel replykit does not know."""
+    from replykit.channels import NAMES
+
+    if channel not in NAMES:
+        from replykit.errors import UsageError, did_you_mean
+
+        hint = did_you_mean(channel, NAMES)
+        raise UsageError(
+            f"unknown channel {channel!r}" + (f"; {hint}" if hint else ""), hint="channels: " + ", ".join(NAMES)
+        )
+    reason = scenario.refusal(channel, dict(values))
+    if reason is not None:
+        fits = [name for name in scenario.channels if not any(r.applies(name, dict(values)) for r in scenario.refusals)]
+        raise ChannelRulesBroken(
+            f"{scenario.id} may not be sent on {channel}: {reason}",
+            hint=("it fits " + ", ".join(fits) if fits else "it fits no channel with these choices")
+            + "; see 'replykit show "
+            + scenario.id
+            + "'",
+        )
 
 
 def _resolve(
@@ -216,6 +246,7 @@ def check_channel(
     findings = lint(
         reply.body,
         channel=channel,
+        public=composed.scenario.public,
         order_id=str(order_id) if order_id else None,
         reply_lang=reply.language,
         buyer_lang=buyer_lang,
@@ -274,6 +305,15 @@ def render_request(
         environ=environ,
         profile=profile,
     )
+    if scenario.public and delivery.format in ("subject", "eml", "mailto"):
+        from replykit.errors import UsageError
+
+        raise UsageError(
+            f"{scenario.id} is a public reply, posted below the review on the marketplace: "
+            f"it has no subject and is not mailed, so --format {delivery.format} does not apply",
+            hint="use --format text, markdown or json",
+        )
+    channel = request.channel or profile.values.get("channel")
     cli = {**request.fields, **parse_assignments(list(request.assignments), scenario.fields)}
     data = read_data(request.data, stdin=stdin or sys.stdin) if request.data else {}
     composed = composer.compose(
@@ -283,9 +323,9 @@ def render_request(
         profile=profile,
         lang=request.lang,
         ask=ask if request.data != "-" else None,
+        channel=channel,
         on_notice=on_notice,
     )
-    channel = request.channel or profile.values.get("channel")
     findings: tuple[Finding, ...] = ()
     if channel:
         buyer_lang = request.lang or profile.lang

@@ -454,8 +454,43 @@ def _length(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
     yield use.limit, len(reply.text), {"length": len(reply.text), "limit": use.limit, "scope": scope}
 
 
+# The label of a subject line, in replykit's twelve languages (and "Re:"), at the start of a line.
+_SUBJECT_LINE = re.compile(
+    r"^[ \t]*(?:subject|re|betreff|objet|asunto|oggetto|onderwerp|temat|assunto|тема|件名|제목|الموضوع)[ \t]*[:：].*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _public_frame(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
+    """A public reply's first line is not a subject line."""
+    if not reply.public:
+        return
+    first = len(reply.text) - len(reply.text.lstrip())
+    match = _SUBJECT_LINE.match(reply.text, first)
+    if match:
+        yield match.start(), match.end(), _NO_DETAILS
+
+
+def _public_order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
+    """A public reply quotes no order id: the one given, or any in the channel's format."""
+    if not reply.public:
+        return
+    if reply.order_id and reply.order_id.strip():
+        wanted = reply.order_id.strip()
+        start = reply.text.find(wanted)
+        if start >= 0:
+            yield start, start + len(wanted), {"order_id": wanted}
+            return
+    pattern = reply.compiled.order_ids_in_text.get(reply.channel)
+    if pattern is not None:
+        for match in pattern.finditer(reply.text):
+            yield match.start(), match.end(), {"order_id": match.group(0)}
+
+
 def _order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
-    """The order id must appear: the one given, or else any id in the channel's format."""
+    """The order id must appear (in a private reply): the one given, or else any id in the channel's format."""
+    if reply.public:
+        return
     _, described = ORDER_ID_FORMATS[reply.channel]
     if reply.order_id:
         if reply.order_id not in reply.text:
@@ -491,6 +526,8 @@ _CHECKS: Mapping[str, Callable[[_Reply, Rule, Use], Iterable[Hit]]] = {
     "link": _links,
     "phone": _phones,
     "length": _length,
+    "public-frame": _public_frame,
+    "public-order-id": _public_order_id,
     "order-id": _order_id,
     "order-id-format": _order_id_format,
     "language": _reply_language,

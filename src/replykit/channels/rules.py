@@ -159,6 +159,20 @@ RULES: tuple[Rule, ...] = (
         check="length",
     ),
     Rule(
+        "public-frame",
+        "public",
+        "a public reply carries a letter's subject line",
+        "remove the subject line: a reply below a review is one short text",
+        check="public-frame",
+    ),
+    Rule(
+        "public-order-id",
+        "public",
+        "a public reply quotes the order id {order_id!r}, which ties the review to the buyer's order",
+        "leave the order id out; talk about the order in private messages",
+        check="public-order-id",
+    ),
+    Rule(
         "order-id",
         "order-id",
         "the reply does not quote the order id{which}",
@@ -293,6 +307,13 @@ ETSY_ORDER_FORMAT = Source(
     first_hand=False,
 )
 
+PUBLIC_REPLY = Source(
+    "a reply to a review or feedback is one public text with no subject: eBay RespondToFeedbackRequest "
+    "takes a single responseText [page] (not in the reference); everyone can read it, so it names no "
+    "order - replykit's practice, no marketplace rule found",
+    first_hand=False,
+)
+
 # --- Channels ------------------------------------------------------------------------------------
 
 CHANNELS: Mapping[str, Mapping[str, Use]] = {
@@ -307,6 +328,8 @@ CHANNELS: Mapping[str, Mapping[str, Use]] = {
         "incentive": Use(AMAZON_GUIDELINES),
         "discourage-claim": Use(CLAIMS_PRACTICE),
         "html": Use(AMAZON_SP_API),
+        "public-frame": Use(PUBLIC_REPLY),
+        "public-order-id": Use(PUBLIC_REPLY),
         "length": Use(AMAZON_SP_API, limit=2000),
         "order-id": Use(AMAZON_ORDER_ID),
         "order-id-format": Use(AMAZON_ORDER_FORMAT),
@@ -320,6 +343,8 @@ CHANNELS: Mapping[str, Mapping[str, Use]] = {
         "review-reward": Use(EBAY_FEEDBACK_EXTORTION),
         "discourage-claim": Use(CLAIMS_PRACTICE),
         "html": Use(EBAY_FORMATTING),
+        "public-frame": Use(PUBLIC_REPLY),
+        "public-order-id": Use(PUBLIC_REPLY),
         "length": Use(EBAY_FEEDBACK_REPLY, limit=500, public_only=True),
         "order-id-format": Use(EBAY_ORDER_FORMAT),
     },
@@ -329,6 +354,8 @@ CHANNELS: Mapping[str, Mapping[str, Use]] = {
         "phone": Use(ALIEXPRESS_UNVERIFIED),
         "off-platform": Use(ALIEXPRESS_UNVERIFIED),
         "discourage-claim": Use(CLAIMS_PRACTICE),
+        "public-frame": Use(PUBLIC_REPLY),
+        "public-order-id": Use(PUBLIC_REPLY),
         "order-id-format": Use(ALIEXPRESS_ORDER_FORMAT),
     },
     "etsy": {
@@ -338,6 +365,8 @@ CHANNELS: Mapping[str, Mapping[str, Use]] = {
         "off-platform": Use(ETSY_MESSAGES),
         "incentive": Use(ETSY_MESSAGES),
         "discourage-claim": Use(CLAIMS_PRACTICE),
+        "public-frame": Use(PUBLIC_REPLY),
+        "public-order-id": Use(PUBLIC_REPLY),
         "order-id-format": Use(ETSY_ORDER_FORMAT),
     },
     "walmart": {
@@ -347,6 +376,8 @@ CHANNELS: Mapping[str, Mapping[str, Use]] = {
         "off-platform": Use(WALMART_SUMMARY),
         "incentive": Use(WALMART_POLICY),
         "discourage-claim": Use(CLAIMS_PRACTICE),
+        "public-frame": Use(PUBLIC_REPLY),
+        "public-order-id": Use(PUBLIC_REPLY),
         "channel-language": Use(WALMART_SUMMARY, language="en"),
     },
     "email": {

@@ -35,11 +35,12 @@ def _escape_markdown(line: str) -> str:
 
 
 def as_markdown(reply: Reply) -> str:
-    """The subject as a heading, then the body with markup characters escaped and line breaks kept."""
+    """The subject as a heading (a public reply has none), then the body: markup escaped, line breaks kept."""
     paragraphs = reply.body.strip("\n").split("\n\n")
     # A backslash at the end of a line is CommonMark's hard line break: the signature keeps its lines.
     rendered = ["\\\n".join(_escape_markdown(line) for line in p.split("\n")) for p in paragraphs]
-    return "# " + _escape_markdown(reply.subject) + "\n\n" + "\n\n".join(rendered) + "\n"
+    heading = "# " + _escape_markdown(reply.subject) + "\n\n" if reply.subject else ""  # a public reply has none
+    return heading + "\n\n".join(rendered) + "\n"
 
 
 def _json_value(value: Any) -> Any:

@@ -144,6 +144,19 @@ class Field:
     default: str = ""
     choices: tuple[str, ...] = ()
     example: str | None = None
+    """The example value in the scenario's default language (or the only one given)."""
+    examples: tuple[tuple[str, str], ...] = ()
+    """Example values per language, as BCP 47 tag -> text, when ``example:`` is a mapping."""
+
+    def example_in(self, lang: str | None) -> str | None:
+        """The example value to show in ``lang``: that language's, else its base language's
+        (``pt`` for ``pt-BR``), else ``example``."""
+        if lang and self.examples:
+            given = dict(self.examples)
+            for tag in (lang, lang.split("-")[0]):
+                if tag in given:
+                    return given[tag]
+        return self.example
 
     @property
     def option(self) -> str:

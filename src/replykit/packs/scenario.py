@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from replykit.channels import NAMES as CHANNEL_NAMES
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
 from replykit.limits import MAX_FIELDS, MAX_ID_CHARS
 from replykit.options import RESERVED_FIELD_NAMES
@@ -31,9 +32,27 @@ ADVICE_SECTIONS = {
     "rules": "Deadlines and marketplace rules",
     "avoid": "Avoid",
 }
-_SCENARIO_KEYS = ("title", "summary", "tags", "language", "fields", "advice")
+_SCENARIO_KEYS = ("title", "summary", "tags", "language", "channels", "public", "refuse", "fields", "advice")
+_REFUSE_KEYS = ("channels", "when", "reason")
 _FIELD_KEYS = ("help", "type", "required", "default", "choices", "example", "always")
 _ONE_LINE_LISTS = ("tags", "choices")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A channel a scenario, or one of its choices, must not be sent on, and why.
+
+    ``when`` is empty for the whole scenario; otherwise (field name, choices) pairs that must
+    all hold: ``(("remedy", ("reship",)),)`` refuses the reship choice only.
+    """
+
+    channels: tuple[str, ...]
+    reason: str
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def applies(self, channel: str, values: dict[str, Any]) -> bool:
+        """Whether this refusal holds for a reply on ``channel`` with these (parsed) values."""
+        return channel in self.channels and all(str(values.get(name, "")) in chosen for name, chosen in self.when)
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,21 @@ class Scenario:
     advice: tuple[tuple[str, tuple[str, ...]], ...]
     path: Path
     templates: tuple[tuple[str, Path], ...] = field(default=())
+    channels: tuple[str, ...] = CHANNEL_NAMES
+    """The channels its replies are fit for (``channels:``; all of them when not given)."""
+    public: bool = False
+    """Its reply is posted publicly (an answer to a review or feedback): no subject, public rules."""
+    refusals: tuple[Refusal, ...] = ()
+    """Channels refused for the whole scenario or for some of its choices, each with its reason."""
+
+    def refusal(self, channel: str, values: dict[str, Any]) -> str | None:
+        """Why a reply with these values may not go to ``channel``, or None when it may."""
+        for refusal in self.refusals:
+            if refusal.applies(channel, values):
+                return refusal.reason
+        if channel not in self.channels:
+            return f"its 'channels:' ({', '.join(self.channels)}) leave {channel} out"
+        return None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -182,13 +216,7 @@ def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
             f"field '{name}' needs either 'required: true' or a 'default:'",
             hint="use 'default: \"\"' for an optional field that templates test with {% if %}",
         )
-    example = spec.get("example")
-    if isinstance(example, list):
-        if not all(isinstance(item, str) for item in example):
-            raise _fail(path, spec.line_of("example"), f"field '{name}': every item of 'example' must be text")
-        example = join_list(example)
-    elif example is not None and not isinstance(example, str):
-        raise _fail(path, spec.line_of("example"), f"field '{name}': 'example' must be text or a list of text")
+    example, examples = _examples(name, spec, path)
     result = Field(
         name=name,
         help=_text(spec, "help", path),
@@ -197,9 +225,10 @@ def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
         default=_text(spec, "default", path) if has_default else "",
         choices=_text_list(spec, "choices", path),
         example=example,
+        examples=examples,
     )
-    for key in ("default", "example"):
-        raw = result.default if key == "default" else result.example
+    given = [("default", result.default)] + [("example", raw) for raw in (result.example, *dict(examples).values())]
+    for key, raw in given:
         if raw is None or (key == "default" and raw == ""):
             continue
         try:
@@ -207,6 +236,48 @@ def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
         except ValueError as exc:
             raise _fail(path, spec.line_of(key), f"field '{name}': {key} {raw!r}: {exc}") from None
     return result
+
+
+def _example_text(name: str, value: Any, path: Path, line: int) -> str:
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise _fail(path, line, f"field '{name}': every item of 'example' must be text")
+        return join_list(value)
+    if not isinstance(value, str):
+        raise _fail(
+            path,
+            line,
+            f"field '{name}': 'example' must be text, a list of text, or a mapping of language tags to them",
+        )
+    return value
+
+
+def _examples(name: str, spec: LineMapping, path: Path) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """A field's ``example:``: one value, or one per language (``{en: blue mug, de: blaue Tasse}``).
+
+    Returns the default example (``en``'s, else the first given) and the per-language ones.
+    """
+    value = spec.get("example")
+    if value is None:
+        return None, ()
+    line = spec.line_of("example")
+    if not isinstance(value, LineMapping):
+        return _example_text(name, value, path, line), ()
+    examples: list[tuple[str, str]] = []
+    for written, text in value.items():
+        tag = parse_tag(written)
+        if tag is None:
+            raise _fail(
+                path,
+                value.line_of(written),
+                f"field '{name}': example language '{written}' is not a language tag",
+                hint="such as en, de or pt-BR",
+            )
+        examples.append((tag, _example_text(name, text, path, value.line_of(written))))
+    if not examples:
+        return None, ()
+    default = dict(examples).get("en", examples[0][1])
+    return default, tuple(examples)
 
 
 class FieldCatalogue(NamedTuple):
@@ -289,6 +360,92 @@ def _advice(data: LineMapping, path: Path) -> tuple[tuple[str, tuple[str, ...]],
     return tuple((key, _text_list(advice, key, path)) for key in ADVICE_SECTIONS if key in advice)
 
 
+def _channel_list(value: Any, what: str, path: Path, line: int) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value] if value else []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _fail(path, line, f"{what} must be a list of channels", hint="channels: " + ", ".join(CHANNEL_NAMES))
+    for name in value:
+        if name not in CHANNEL_NAMES:
+            hint = did_you_mean(name, CHANNEL_NAMES)
+            raise _fail(
+                path,
+                line,
+                f"{what}: unknown channel '{name}'" + (f"; {hint}" if hint else ""),
+                hint="channels: " + ", ".join(CHANNEL_NAMES),
+            )
+    return tuple(dict.fromkeys(value))
+
+
+def _when(entry: LineMapping, fields: tuple[Field, ...], path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A refusal's ``when:``: field name -> one choice or a list of choices of that field."""
+    when = entry.get("when", LineMapping())
+    if when == "":
+        return ()
+    if not isinstance(when, LineMapping):
+        raise _fail(path, entry.line_of("when"), "'when' must map field names to choices, such as {remedy: reship}")
+    by_name = {f.name: f for f in fields}
+    result = []
+    for name, chosen in when.items():
+        line = when.line_of(name)
+        wanted = by_name.get(name)
+        if wanted is None or not wanted.choices:
+            hint = did_you_mean(name, [f.name for f in fields if f.choices])
+            raise _fail(
+                path,
+                line,
+                f"refuse: 'when' names '{name}', which is not a field with choices" + (f"; {hint}" if hint else ""),
+            )
+        picked = [chosen] if isinstance(chosen, str) else chosen
+        if not isinstance(picked, list) or not all(isinstance(item, str) for item in picked):
+            raise _fail(path, line, f"refuse: 'when' {name} must be a choice or a list of choices")
+        for item in picked:
+            if item not in wanted.choices:
+                raise _fail(
+                    path,
+                    line,
+                    f"refuse: '{item}' is not a choice of {name}",
+                    hint="choices: " + ", ".join(wanted.choices),
+                )
+        result.append((name, tuple(picked)))
+    return tuple(result)
+
+
+def _channels(data: LineMapping, fields: tuple[Field, ...], path: Path) -> tuple[tuple[str, ...], tuple[Refusal, ...]]:
+    """``channels:`` (the channels a scenario is fit for) and ``refuse:`` (channels or choices it must not go to)."""
+    listed = "channels" in data
+    fit = _channel_list(data["channels"], "'channels'", path, data.line_of("channels")) if listed else CHANNEL_NAMES
+    raw = data.get("refuse", [])
+    if raw == "":
+        raw = []
+    if not isinstance(raw, list):
+        raise _fail(path, data.line_of("refuse"), "'refuse' must be a list of entries with channels, reason and when")
+    refusals = []
+    for entry in raw:
+        if not isinstance(entry, LineMapping):
+            raise _fail(path, data.line_of("refuse"), "each entry of 'refuse' is a mapping: channels, reason, when")
+        _check_keys(entry, _REFUSE_KEYS, path, "a 'refuse' entry")
+        channels = _channel_list(entry.get("channels", []), "refuse: 'channels'", path, entry.line_of("channels"))
+        if not channels:
+            raise _fail(path, entry.line, "a 'refuse' entry needs 'channels'")
+        reason = _text(entry, "reason", path, required=True)
+        when = _when(entry, fields, path)
+        if not when:
+            if listed:
+                both = [name for name in channels if name in fit]
+                if both:
+                    raise _fail(
+                        path,
+                        entry.line,
+                        f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} both in 'channels' and refused",
+                        hint="a channel a whole scenario refuses is left out of 'channels'; 'when' refuses one choice",
+                    )
+            else:
+                fit = tuple(name for name in fit if name not in channels)
+        refusals.append(Refusal(channels=channels, reason=reason, when=when))
+    return fit, tuple(refusals)
+
+
 def load_scenario(
     scenario_id: str,
     path: Path,
@@ -318,19 +475,28 @@ def load_scenario(
         )
     if not templates:
         raise _fail(path, None, f"no reply template: add {language}{TEMPLATE_SUFFIX} beside it")
+    fields = _fields(data, catalogue, path)
+    channels, refusals = _channels(data, fields, path)
     return Scenario(
         id=scenario_id,
         title=_text(data, "title", path, required=True, one_line=True),
         summary=_text(data, "summary", path, required=True),
         tags=_text_list(data, "tags", path),
         language=language,
-        fields=_fields(data, catalogue, path),
+        fields=fields,
         advice=_advice(data, path),
         path=path,
         templates=templates,
+        channels=channels,
+        public=_bool(data, "public", path),
+        refusals=refusals,
     )
 
 
-def example_values(scenario: Scenario) -> dict[str, Any]:
-    """Raw example (or default) text of every field, for previews and tests."""
-    return {f.name: f.example if f.example is not None else f.default for f in scenario.fields}
+def example_values(scenario: Scenario, lang: str | None = None) -> dict[str, Any]:
+    """Raw example (or default) text of every field in ``lang`` (see Field.example_in), for previews and tests."""
+    values = {}
+    for f in scenario.fields:
+        example = f.example_in(lang)
+        values[f.name] = example if example is not None else f.default
+    return values

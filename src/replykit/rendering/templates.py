@@ -34,7 +34,9 @@ from replykit.rendering.sandbox import (
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-EXTRA_NAMES = ("lang",)
+EXTRA_NAMES = ("lang", "channel")
+"""Names every template may use besides its fields: the reply's language tag, and the channel it goes
+to (``amazon``, ``ebay``, ... as ``--channel`` names it; empty when none is given)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class ReplyTemplate(NamedTuple):
     """
 
     path: Path
-    subject: Template
+    subject: Template | None
+    """None for a public reply, which has no subject line."""
     body: Template
     first_render: list[float]
 
@@ -222,24 +225,36 @@ def load_template(env: ReplySandbox, scenario: Scenario, lang: str) -> ReplyTemp
     # A language template sits at PACK/ID/LANG.j2, and is read as a file of its pack, PACK.
     text = read_pack_text(path, root=path.parent.parent)
     check_template_text(text, path)
-    head, sep, body = text.partition("\n")
+    head, _, body = text.partition("\n")
+    subject_source: str | None
     match = _SUBJECT.fullmatch(head.rstrip("\r"))
-    if not match:
+    if scenario.public:
+        if match:
+            raise ScenarioInvalid(
+                "a public reply has no subject line",
+                path=path,
+                line=1,
+                hint="the scenario says 'public: true' (a reply posted below a review); remove the 'Subject:' line",
+            )
+        subject_source, body = None, text
+    elif not match:
         raise ScenarioInvalid(
             "a reply template starts with a 'Subject: ...' line",
             path=path,
             line=1,
             hint="write the subject on line 1, a blank line, then the body",
         )
-    if body.split("\n", 1)[0].strip():
+    elif body.split("\n", 1)[0].strip():
         raise ScenarioInvalid("the 'Subject:' line must be followed by a blank line", path=path, line=2)
+    else:
+        subject_source, body = match.group(1), "\n" + body
     known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
     started = time.process_time()
     try:
         with cpu_budget():
-            subject = _compile(env, match.group(1), path, "subject", known)
+            subject = None if subject_source is None else _compile(env, subject_source, path, "subject", known)
             # The body keeps its place in the file (padded with newlines) so errors name the right line.
-            compiled_body = _compile(env, "\n" + body, path, "body", known)
+            compiled_body = _compile(env, body, path, "body", known)
     except TemplateStopped as exc:
         reason = str(exc).replace("rendering took", "compiling took")
         raise SecurityViolation(
@@ -322,7 +337,7 @@ def _generate(template: Template, context: dict[str, Any], limit: int) -> str:
 def _render_parts(template: ReplyTemplate, context: dict[str, Any]) -> tuple[str, str]:
     spent = template.first_render.pop() if template.first_render else 0.0
     with cpu_budget(spent=spent):
-        subject = _generate(template.subject, context, MAX_REPLY_CHARS).strip()
+        subject = "" if template.subject is None else _generate(template.subject, context, MAX_REPLY_CHARS).strip()
         body = _generate(template.body, context, MAX_REPLY_CHARS - len(subject))
     return subject, body
 
@@ -340,7 +355,9 @@ def _template_error(template: ReplyTemplate, message: str) -> ScenarioInvalid:
     return ScenarioInvalid(_printable(message), path=path, line=line)
 
 
-def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], *, lang: str) -> Reply:
+def render(
+    template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], *, lang: str, channel: str | None = None
+) -> Reply:
     """Render subject and body with the given (already validated) values.
 
     Raises ScenarioInvalid (with file and line) for a broken template, a filter on the
@@ -349,7 +366,7 @@ def render(template: ReplyTemplate, scenario: Scenario, values: dict[str, Any], 
     more than MAX_REPLY_CHARS of reply, RENDER_CPU_SECONDS of CPU, too deep recursion or
     too large a value (see replykit.limits).
     """
-    context = {**values, "lang": lang}
+    context = {**values, "lang": lang, "channel": channel or ""}
     try:
         subject, raw_body = _render_parts(template, context)
     except TemplateStopped as exc:
