@@ -142,6 +142,14 @@ def _value_sets(scenario: Scenario) -> Iterator[dict[str, str]]:
         yield values
 
 
+_LEFT_OUT = re.compile(r"\{#-?\s*unused:\s*([a-z0-9_]+(?:\s*,\s*[a-z0-9_]+)*)")
+
+
+def _left_out(source: str) -> set[str]:
+    """Fields a language file leaves out on purpose, as its comment says: ``{# unused: name (why) #}``."""
+    return {name.strip() for match in _LEFT_OUT.finditer(source) for name in match.group(1).split(",")}
+
+
 def _filter_problems(scenario: Scenario, path: Path, source: str, env: Any) -> list[Problem]:
     from jinja2 import nodes
     from jinja2.exceptions import TemplateSyntaxError
@@ -264,7 +272,7 @@ def _body_of(source: str) -> str:
 def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | None = None) -> list[Problem]:
     """Every problem of one scenario (in every language, or only ``lang`` and its closest match)."""
     from replykit.packs.fields import resolve_values
-    from replykit.rendering.templates import load_template, render
+    from replykit.rendering.templates import EXTRA_NAMES, load_template, render
 
     try:
         scenario = library.find(scenario_id)
@@ -284,7 +292,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem("load", f"cannot read: {exc}", path, scenario=scenario.id))
     value_sets = list(_value_sets(scenario))
-    known = {f.name for f in scenario.fields} | {"lang"}
+    known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
     partial_names: dict[str, set[str]] = {}
     default_names = _names_used(env, _body_of(sources.get(scenario.language, "")), partial_names)
     templates = dict(scenario.templates)
@@ -317,6 +325,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
                     )
                 )
         if language != scenario.language and scenario.language in sources:
+            names |= _left_out(source) & default_names
             if names != default_names:
                 dropped, added = sorted(default_names - names), sorted(names - default_names)
                 problems.append(
