@@ -196,10 +196,21 @@ def isolate_filter(value: Any) -> str:
     return f"{FSI}{value}{PDI}"
 
 
+MARKETPLACES = {"amazon": "Amazon", "ebay": "eBay", "aliexpress": "AliExpress", "etsy": "Etsy", "walmart": "Walmart"}
+"""Channel -> the marketplace's name as the marketplace writes it."""
+
+
+def marketplace_filter(value: Any) -> str:
+    """``{{ channel | marketplace }}``: the marketplace's name as it writes it (``ebay`` -> ``eBay``);
+    empty for ``email``, for no channel, or for a value that is not a marketplace channel."""
+    return MARKETPLACES.get(str(value), "")
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "date": format_date_filter,
     "money": format_money_filter,
     "and_list": and_list_filter,
     "ltr": ltr_filter,
     "isolate": isolate_filter,
+    "marketplace": marketplace_filter,
 }

@@ -34,13 +34,9 @@ from replykit.rendering.sandbox import (
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-EXTRA_NAMES = ("lang", "channel", "marketplace")
-"""Names every template may use besides its fields: the reply's language tag, the channel it goes
-to (``amazon``, ``ebay``, ... as ``--channel`` names it; empty when none is given), and that
-channel's marketplace as its name is written (``Amazon``, ``eBay``; empty for ``email`` or none)."""
-
-MARKETPLACES = {"amazon": "Amazon", "ebay": "eBay", "aliexpress": "AliExpress", "etsy": "Etsy", "walmart": "Walmart"}
-"""Channel -> the marketplace's name as it writes it."""
+EXTRA_NAMES = ("lang", "channel")
+"""Names every template may use besides its fields: the reply's language tag, and the channel it goes
+to (``amazon``, ``ebay``, ... as ``--channel`` names it; empty when none is given)."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +366,7 @@ def render(
     more than MAX_REPLY_CHARS of reply, RENDER_CPU_SECONDS of CPU, too deep recursion or
     too large a value (see replykit.limits).
     """
-    context = {**values, "lang": lang, "channel": channel or "", "marketplace": MARKETPLACES.get(channel or "", "")}
+    context = {**values, "lang": lang, "channel": channel or ""}
     try:
         subject, raw_body = _render_parts(template, context)
     except TemplateStopped as exc:
