@@ -367,23 +367,43 @@ def show(
         help="Language of the preview, such as de.",
         autocompletion=complete.scenario_languages,
     ),
+    channel: str | None = typer.Option(
+        None, "--channel", metavar="CHANNEL", help="Preview the reply as it reads on this channel (amazon, ebay, ...)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    profile_name: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help="Preview with this profile's values (default: the active profile)."
+    ),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:
-    """Show a scenario: its fields, advice for this kind of dispute, and a preview."""
+    """Show a scenario: its fields, channels, advice for this kind of dispute, and a preview.
+
+    The preview uses the example values in the preview's language, with the active profile's
+    values (your seller name and store) in their place where the profile sets them.
+    """
     from replykit.cli.catalogue import show_document, show_text, source_label
+    from replykit.config import active_profile
+    from replykit.packs.languages import choose_language
     from replykit.packs.scenario import example_values
     from replykit.pipeline import Composer, library_for
 
     composer = Composer(library_for(templates_dir))
     scenario = composer.scenario(scenario_id)
-    preview = composer.compose(scenario_id, cli=example_values(scenario), lang=lang, on_notice=console.warn).reply
+    profile = active_profile(option=profile_name)
+    wanted = lang or profile.lang
+    channel = channel or profile.values.get("channel")
+    examples = example_values(scenario, choose_language(scenario, wanted, source="--lang").language)
+    # The profile's values (the seller's name and store) come before the examples.
+    shown = {**examples, **{k: v for k, v in profile.field_values.items() if k in examples}}
+    preview = composer.compose(
+        scenario_id, cli=shown, profile=profile, lang=lang, channel=channel, on_notice=console.warn
+    ).reply
     source = source_label(composer.library.entries()[scenario_id], scenario)
     if as_json:
         document = show_document(scenario, source=source, preview=preview)
         console.write_stdout(dumps_json(document))
     else:
-        console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview)))
+        console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview, channel=channel)))
 
 
 def _count(n: int, noun: str) -> str:
