@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MakePack, run, sh
 from replykit import errors
 from replykit.check import check_scenarios
 from replykit.errors import ScenarioInvalid
 from replykit.pipeline import library_for
-
-from conftest import MakePack, run, sh
 
 FIELDS = """\
 fields:

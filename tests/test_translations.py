@@ -10,6 +10,7 @@ Arabic every left-to-right value isolated.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import product
@@ -382,3 +383,60 @@ def test_one_day_is_singular(library: Library, lang: str, one_day: str, handling
     body = render(library, scenario, {"name": "A", "days_min": "1", "days_max": "3", "handling_days": "1"}, lang).body
     for text in handling_and_range:
         assert text in body, body
+
+
+# 6. Each language reads as itself, on every channel; public replies fit --------------------------
+
+
+@pytest.fixture(scope="module")
+def identify() -> Any:
+    """py3langid, restricted to the library's twelve languages (BSD; the model ships in its wheel)."""
+    from py3langid import langid
+
+    langid.set_languages([lang.split("-")[0] for lang in LANGUAGES])
+    return langid
+
+
+def channel_renders(library: Library, scenario_id: str, lang: str) -> Iterator[tuple[str, Reply]]:
+    """The scenario in ``lang`` at its examples in that language, on every channel it declares, each choice at its example."""
+    from replykit.check import SAMPLE_ORDER_IDS
+    from replykit.rendering.templates import load_template
+    from replykit.rendering.templates import render as render_template
+
+    scenario = library.find(scenario_id)
+    template = load_template(make_environment(library.roots), scenario, lang)
+    choice_fields = [f for f in scenario.fields if f.choices and f.type != "list"]
+    for channel in scenario.channels:
+        for combo in product(*[f.choices for f in choice_fields]):
+            raw = {**example_values(scenario, lang), **{f.name: c for f, c in zip(choice_fields, combo, strict=True)}}
+            if raw.get("order_id") and channel in SAMPLE_ORDER_IDS:
+                raw["order_id"] = SAMPLE_ORDER_IDS[channel]
+            values = resolve_values(scenario.fields, cli=raw)
+            if scenario.refusal(channel, values) is None:
+                yield channel, render_template(template, scenario, values, lang=lang, channel=channel)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_reply_reads_as_its_language(library: Library, identify: Any, lang: str) -> None:
+    """An independent language identifier reads every rendering as the language it is labelled with."""
+    wrong = []
+    for scenario_id in IDS:
+        for channel, reply in channel_renders(library, scenario_id, lang):
+            found, _ = identify.classify(f"{reply.subject}\n{reply.body}")
+            if found != lang.split("-")[0]:
+                wrong.append(f"{scenario_id} on {channel}: read as {found}")
+    assert not wrong, "\n".join(sorted(set(wrong)))
+
+
+EBAY_PUBLIC_LIMIT = 500
+"""eBay's reply to feedback: responseText of at most 500 characters (see channels/rules.py, EBAY_FEEDBACK_REPLY)."""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_public_reply_fits_a_feedback_reply(library: Library, lang: str) -> None:
+    public = [scenario_id for scenario_id in IDS if library.find(scenario_id).public]
+    assert public, "the library has no public reply"
+    for scenario_id in public:
+        for channel, reply in channel_renders(library, scenario_id, lang):
+            assert not reply.subject, f"{scenario_id}: a public reply has a subject"
+            assert len(reply.body) <= EBAY_PUBLIC_LIMIT, f"{scenario_id} on {channel}: {len(reply.body)} characters"
