@@ -18,6 +18,8 @@ CLIPBOARD = 9
 UNSAFE_HEADER = 10
 CONFIG_INVALID = 11
 CHANNEL_RULES = 12
+ROWS_REJECTED = 13
+"""A batch ran to the end, and some orders were rejected (each reported; ``--rejects`` keeps them)."""
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 
