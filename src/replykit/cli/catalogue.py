@@ -229,9 +229,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _channels_cell(scenario: Scenario) -> str:
+    from replykit.channels import NAMES
+
+    fit = "all" if set(scenario.channels) == set(NAMES) else ", ".join(scenario.channels)
+    some = any(refusal.when for refusal in scenario.refusals)
+    return fit + (" (public)" if scenario.public else "") + (" (some choices refused)" if some else "")
+
+
 def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]) -> str:
     """The README's scenario catalogue and shared-field table, generated from the library."""
-    out = ["## The built-in library", "", "| id | use it when | tags | fields |", "| --- | --- | --- | --- |"]
+    out = [
+        "## The built-in library",
+        "",
+        "| id | use it when | tags | channels | fields |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     users: dict[str, list[str]] = {}
     fields: dict[str, Field] = {}
     for scenario in sorted(scenarios, key=lambda s: s.id):
@@ -241,7 +254,10 @@ def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]
             fields.setdefault(field.name, field)
             if field.name not in ("seller_name", "store_name"):
                 names.append(f"`{field.option}`" + ("\\*" if field.required else ""))
-        out.append(f"| `{scenario.id}` | {_cell(scenario.summary)} | {', '.join(scenario.tags)} | {' '.join(names)} |")
+        out.append(
+            f"| `{scenario.id}` | {_cell(scenario.summary)} | {', '.join(scenario.tags)} | {_channels_cell(scenario)} "
+            f"| {' '.join(names)} |"
+        )
     out += ["", "\\* required. Every scenario also takes `--seller-name` and `--store-name` for the signature.", ""]
     everywhere = sorted(set.intersection(*(set(s.languages) for s in scenarios)), key=_language_order)
     out += [f"Every scenario is written in {len(everywhere)} languages: {', '.join(f'`{t}`' for t in everywhere)}.", ""]
