@@ -299,15 +299,15 @@ def _encoding(head: bytes, label: str) -> str:
         return "utf-16"
     else:
         encoding = "utf-8"
+    if b"\x00" in head:
+        raise ExportInvalid(
+            "holds NUL bytes: it looks like UTF-16 text without a byte-order mark, which replykit reads only with one",
+            path=label,
+            hint=_CONVERT.replace("WINDOWS-1252", "UTF-16LE"),
+        )
     try:
         codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < _HEAD_BYTES)
     except UnicodeDecodeError as exc:
-        if b"\x00" in head:
-            raise ExportInvalid(
-                "looks like UTF-16 text without a byte-order mark; replykit reads UTF-16 only with one",
-                path=label,
-                hint=_CONVERT.replace("WINDOWS-1252", "UTF-16LE"),
-            ) from None
         byte = head[exc.start]
         raise ExportInvalid(
             f"is not UTF-8 (byte 0x{byte:02X} at offset {exc.start}); it was probably saved in a legacy encoding "
@@ -440,6 +440,7 @@ def map_columns(
     where: Sequence[str] = (),
     lang_column: str | None = None,
     label: str = "ORDERS",
+    open_header: bool = False,
 ) -> Columns:
     """Decide which column feeds each field, before any row is read.
 
@@ -448,11 +449,13 @@ def map_columns(
     a preset's documented headers come before that, and ``--map FIELD=COLUMN`` before both.
     Raises UsageError for an unknown preset or field, and, listing every one at once with the
     closest headers, for a column that ``--map``, ``--where`` or ``--lang-column`` names, or that
-    the preset needs, when the file has none by that name.
+    the preset needs, when the file has none by that name. ``open_header``: the header is only
+    the first row's keys (JSON Lines), so a key of a field's name feeds it wherever it appears.
     """
     names = [name.strip() for name in header if name.strip()]
     known = set(fields) | set(SPECIAL_FIELDS)
-    chosen: dict[str, str] = {name: name for name in names if name in known}
+    # JSON Lines has no header: a key may appear on any line, so every field reads the key of its name.
+    chosen: dict[str, str] = {name: name for name in known if open_header or name in names}
     missing: list[str] = []
 
     def find(column: str) -> str | None:
@@ -465,21 +468,7 @@ def map_columns(
         hint = did_you_mean(column, names)
         missing.append(f"{what}: no column {column!r}" + (f" ({hint})" if hint else ""))
 
-    if preset is not None:
-        if preset not in PRESETS:
-            hint = did_you_mean(preset, PRESETS)
-            raise UsageError(f"unknown preset {preset!r}" + (f"; {hint}" if hint else ""),
-                             hint="presets: " + ", ".join(PRESETS))  # fmt: skip
-        must = set(needed) | {"order_id"}
-        for name, candidates in PRESETS[preset].columns.items():
-            found = next((c for c in (find(c) for c in candidates) if c is not None), None)
-            if found is not None:
-                chosen[name] = found
-            elif name in must:
-                shown = " or ".join(repr(c) for c in candidates)
-                hint = did_you_mean(candidates[0], names)
-                missing.append(f"--preset {preset} reads {name} from {shown}, and the file has none"
-                               + (f" ({hint})" if hint else ""))  # fmt: skip
+    mapped: set[str] = set()
     for name, column in parse_pairs("--map", maps, example="name=Buyer Name"):
         name = name.replace("-", "_")
         if name not in known:
@@ -488,6 +477,7 @@ def map_columns(
                 f"--map {name}={column}: the scenario has no field '{name}'" + (f"; {hint}" if hint else ""),
                 hint="map one of: " + ", ".join(sorted(known)),
             )
+        mapped.add(name)
         if not column:
             chosen.pop(name, None)  # --map country= : read no column for it
             continue
@@ -496,6 +486,23 @@ def map_columns(
             report(f"--map {name}={column}", column)
         else:
             chosen[name] = found
+    if preset is not None:
+        if preset not in PRESETS:
+            hint = did_you_mean(preset, PRESETS)
+            raise UsageError(f"unknown preset {preset!r}" + (f"; {hint}" if hint else ""),
+                             hint="presets: " + ", ".join(PRESETS))  # fmt: skip
+        must = set(needed) | {"order_id"}
+        for name, candidates in PRESETS[preset].columns.items():
+            if name in mapped:
+                continue
+            found = next((c for c in (find(c) for c in candidates) if c is not None), None)
+            if found is not None:
+                chosen[name] = found
+            elif name in must:
+                shown = " or ".join(repr(c) for c in candidates)
+                hint = did_you_mean(candidates[0], names)
+                missing.append(f"--preset {preset} reads {name} from {shown}, and the file has none"
+                               + (f" ({hint})" if hint else ""))  # fmt: skip
     if lang_column is not None:
         found = find(lang_column)
         if found is None:

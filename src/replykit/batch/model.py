@@ -44,6 +44,8 @@ class Order:
     @property
     def where(self) -> str:
         """'row 7' or 'rows 7-9' ('line 7' for JSON Lines), for messages."""
+        if not self.rows:
+            return f"order {self.order_id}" if self.order_id else "the order"
         if len(self.rows) == 1:
             return f"{self.unit} {self.rows[0]}"
         return f"{self.unit}s {self.rows[0]}-{self.rows[-1]}"

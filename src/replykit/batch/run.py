@@ -147,16 +147,15 @@ class BatchRun(Iterator["Written | Rejected"]):
 
         if order.lang:
             return order.lang, order.lang_source, ""
-        fallback = ""
-        lang_column, country_column = self.columns.get("lang"), self.columns.get("country")
-        if lang_column:
-            fallback = f"no language in column {lang_column!r}"
-        elif order.country:
+        column = self._request.lang_column
+        fallback = f"no language in column {column!r}" if column else ""
+        country_column = self.columns.get("country")
+        if order.country:
             found = country_language(order.country, self.scenario.languages)
             if found.language is not None:
-                return found.language, f"ship country {order.country}", ""
-            fallback = found.problem
-        elif country_column:
+                return found.language, f"ship country {order.country}", fallback
+            fallback = "; ".join(filter(None, (fallback, found.problem)))
+        elif country_column and country_column in self.export.header and not fallback:
             fallback = f"no ship country in column {country_column!r}"
         if self._request.lang:
             return self._request.lang, "--lang", fallback
@@ -281,6 +280,7 @@ def run_batch(
             where=request.where,
             lang_column=request.lang_column,
             label=export.label,
+            open_header=export.format == "jsonl",
         )
     except BaseException:
         export.close()
