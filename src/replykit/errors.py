@@ -107,6 +107,12 @@ class InputOutputError(ReplykitError, OSError):
     exit_code = INPUT_OUTPUT
 
 
+class ExportInvalid(FileProblem):
+    """An order export cannot be read as a whole: its encoding, its form, or a row past a limit."""
+
+    exit_code = INVALID_VALUE
+
+
 class ConfigInvalid(FileProblem):
     """The config file is broken; the message names file and line."""
 

@@ -22,7 +22,10 @@ class Order:
     multi-row order). ``to``: the buyer's address(es) as read, unchecked. ``lang``: the
     language asked for this order (a BCP 47 tag) and ``lang_source`` where it came from
     (``--lang-column Language``, ``ship country DE``, ``--lang``, ``profile``), or None and ''.
-    ``raw``: the original rows, header -> cell, for ``--rejects``.
+    ``raw``: the original rows, header -> cell (for JSON Lines, each line's object as parsed), for
+    ``--rejects``. ``unit``: how its rows are counted, 'row' or 'line' (JSON Lines). ``country``:
+    the ship country as read ('' without one). ``problem``: why the rows could not be read as an
+    order ('' when they could): no order id, a line that is not JSON.
     """
 
     number: int
@@ -33,14 +36,19 @@ class Order:
     to: tuple[str, ...] = ()
     lang: str | None = None
     lang_source: str = ""
-    raw: tuple[Mapping[str, str], ...] = ()
+    raw: tuple[Mapping[str, Any], ...] = ()
+    unit: str = "row"
+    country: str = ""
+    problem: str = ""
 
     @property
     def where(self) -> str:
-        """'row 7' or 'rows 7-9' (or 'line 7' for JSON Lines callers that say so), for messages."""
+        """'row 7' or 'rows 7-9' ('line 7' for JSON Lines), for messages."""
+        if not self.rows:
+            return f"order {self.order_id}" if self.order_id else "the order"
         if len(self.rows) == 1:
-            return f"row {self.rows[0]}"
-        return f"rows {self.rows[0]}-{self.rows[-1]}"
+            return f"{self.unit} {self.rows[0]}"
+        return f"{self.unit}s {self.rows[0]}-{self.rows[-1]}"
 
 
 @dataclass(frozen=True)

@@ -69,12 +69,20 @@ def _refuse_undefined(value: Any) -> None:
         str(value)  # StrictUndefined raises its own error here, naming what is undefined
 
 
+_LOCALES: dict[str, Any] = {}
+"""Babel Locale per language tag, parsed once per process: a batch formats thousands of dates in a few languages."""
+
+
 def _locale(context: Context, filter_name: str) -> Any:
+    tag = str(context.get("lang") or "en")
+    found = _LOCALES.get(tag)
+    if found is not None:
+        return found
     from babel import Locale, UnknownLocaleError
 
-    tag = str(context.get("lang") or "en")
     try:
-        return Locale.parse(tag, sep="-")
+        found = _LOCALES[tag] = Locale.parse(tag, sep="-")
+        return found
     except (UnknownLocaleError, ValueError):
         raise FilterMisuse(
             filter_name,
