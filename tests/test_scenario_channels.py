@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,25 @@ def test_show_previews_in_the_language_with_the_profile(make_pack: MakePack) -> 
     assert run("config", "set", "seller_name", "Mara")[0] == 0
     code, out, _ = run("show", "r", "--templates-dir", str(pack))
     assert "Dear Alice," in out and "\nMara\n" in out and "\nSam\n" not in out
+
+
+@pytest.mark.parametrize(
+    ("fields", "order_id", "rules"),
+    [
+        ("  name:\n  order_id:\n", None, ["order-id"]),
+        ("  name:\n  order_id:\n", "112-1234567-1234567", []),
+        ("  name:\n", None, []),
+    ],
+    ids=["about-an-order-without-its-id", "about-an-order-with-its-id", "pre-sale-has-no-order"],
+)
+def test_only_a_reply_about_an_order_must_quote_it(
+    make_pack: MakePack, fields: str, order_id: str | None, rules: list[str]
+) -> None:
+    reply = "Subject: Hi\n\nDear {{ name }},\n\nThanks{% if order_id %} for order {{ order_id }}{% endif %}.\n"
+    if "order_id" not in fields:
+        reply = "Subject: Hi\n\nDear {{ name }},\n\nThanks for your question.\n"
+    pack = make_pack({"r/scenario.yaml": "title: T\nsummary: S\nfields:\n" + fields, "r/en.j2": reply})
+    given = ["--order-id", order_id] if order_id else []
+    code, out, err = run("render", "r", "--name", "Zoe", "--channel", "amazon", *given, "--templates-dir", str(pack))
+    assert code == 0 and out
+    assert sorted(set(re.findall(r"\[([a-z-]+)\]", err))) == rules, err

@@ -201,9 +201,14 @@ def _channel_problems(scenario: Scenario, template: Any, language: str, path: Pa
                     )
                 continue
             order_id = values.get("order_id")
-            for finding in lint(
-                reply.body, channel=channel, public=scenario.public, order_id=str(order_id) if order_id else None
-            ):
+            found = lint(
+                reply.body,
+                channel=channel,
+                public=scenario.public,
+                order_id=str(order_id) if order_id else None,
+                about_order=scenario.field("order_id") is not None,  # a pre-sale answer has no order
+            )
+            for finding in found:
                 key = (channel, finding.rule + finding.span.excerpt)
                 if key in seen:
                     continue

@@ -247,6 +247,7 @@ def check_channel(
         reply.body,
         channel=channel,
         public=composed.scenario.public,
+        about_order=composed.scenario.field("order_id") is not None,
         order_id=str(order_id) if order_id else None,
         reply_lang=reply.language,
         buyer_lang=buyer_lang,

@@ -95,6 +95,7 @@ def lint(
     channel: str,
     public: bool = False,
     order_id: str | None = None,
+    about_order: bool = True,
     reply_lang: str | None = None,
     buyer_lang: str | None = None,
     allow: frozenset[str] = frozenset(),
@@ -103,7 +104,8 @@ def lint(
 
     ``public``: the reply is shown publicly (an eBay reply to feedback), which has its own length
     limit. ``order_id``: the order this reply is about; checked against the channel's format and,
-    where a channel requires it, looked for in the text. ``reply_lang``, ``buyer_lang``: BCP 47 tags
+    where a channel requires it, looked for in the text; ``about_order=False`` (an answer to a
+    shopper who has not ordered yet) drops that requirement. ``reply_lang``, ``buyer_lang``: BCP 47 tags
     (``pt`` and ``pt-BR`` count as one language); a language rule is checked only when its tags are
     given. ``allow``: rule ids whose findings are dropped on purpose.
 
@@ -117,6 +119,7 @@ def lint(
         channel=channel,
         public=public,
         order_id=order_id,
+        about_order=about_order,
         reply_lang=_language("reply_lang", reply_lang),
         buyer_lang=_language("buyer_lang", buyer_lang),
     )
@@ -196,6 +199,7 @@ class _Reply:
         public: bool,
         order_id: str | None,
         reply_lang: str | None,
+        about_order: bool = True,
         buyer_lang: str | None,
     ) -> None:
         self.text = text
@@ -203,6 +207,7 @@ class _Reply:
         self.channel = channel
         self.public = public
         self.order_id = order_id
+        self.about_order = about_order
         self.reply_lang = reply_lang
         self.buyer_lang = buyer_lang
         self.compiled = compiled()
@@ -488,8 +493,9 @@ def _public_order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
 
 
 def _order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
-    """The order id must appear (in a private reply): the one given, or else any id in the channel's format."""
-    if reply.public:
+    """The order id must appear (in a private reply about an order): the one given, or else any id in the
+    channel's format."""
+    if reply.public or not reply.about_order:
         return
     _, described = ORDER_ID_FORMATS[reply.channel]
     if reply.order_id:

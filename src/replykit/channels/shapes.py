@@ -76,6 +76,9 @@ MASKS: Mapping[str, str] = {
     "money-before": rf"(?:[$€£¥₩₽₹]|R\$|US\$)\s?{_AMOUNT}",
     "money-code-before": rf"(?<![A-Za-z])(?:{_CODES})\s?{_AMOUNT}",
     "money-after": rf"(?<![\d.,]){_AMOUNT}\s?(?:[$€£¥₩₽₹]|zł|{_CODES}|руб|円|원|درهم|ريال|دولار)",
+    # Postcodes long enough to look dialled: Japan's 〒123-4567 and Brazil's CEP 12345-678.
+    "postcode-jp": r"〒\s?\d{3}-?\d{4}(?!\d)",
+    "postcode-br": r"(?<![A-Za-z])CEP:?\s?\d{5}-?\d{3}(?!\d)",
 }
 """Numbers that are not phone numbers, blanked out before the phone rule looks (case-sensitive)."""
 
