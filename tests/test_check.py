@@ -22,6 +22,7 @@ SCENARIO = """
     summary: Send the missing part again
     fields:
       name:
+      order_id:
       tracking_number:
       remedy:
         help: What we do
@@ -40,6 +41,7 @@ SCENARIO = """
 """
 GOOD = (
     "Subject: Your order\n\nDear {{ name }},\n\n"
+    "About order {{ order_id }}: "
     "{% if remedy == 'refund' %}We refund {{ amount|money(currency) if amount else 'you' }}{% else %}We reship it{% endif %}.\n\n"
     '{% include "_partials/signature.en.j2" %}\n'
 )

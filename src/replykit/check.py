@@ -18,6 +18,10 @@ Rules (ids as printed):
 - ``tag-at-line-end``: a line ends with a ``{% ... %}`` tag after text, so its newline vanishes;
 - ``same-fields``: a language uses other fields than the scenario's default language;
 - ``copied-language``: a language file is an unchanged copy of another language's file;
+- ``channel``: a reply, rendered for a channel the scenario declares (every choice combination
+  it does not refuse there, at the example values, with an order id in that channel's format),
+  breaks a rule of that channel (its severity is the rule's);
+- ``channels`` (warning): a channel left out of ``channels:`` with no ``refuse`` entry saying why;
 - ``unused-partial`` (warning): a file in ``_partials/`` that no template includes.
 """
 
@@ -114,9 +118,26 @@ def _line_of(path: Path, line: int | None) -> str:
     return ""
 
 
-def _value_sets(scenario: Scenario) -> Iterator[dict[str, str]]:
-    """Raw values to render with: every choice combination; optional fields all empty, then each alone."""
-    base = {f.name: f.example if f.example is not None else ("" if not f.required else "x") for f in scenario.fields}
+SAMPLE_ORDER_IDS = {
+    "amazon": "902-1845936-5435065",
+    "ebay": "27-11068-77489",
+    "aliexpress": "3031265788145237",
+    "etsy": "1234567890",
+}
+"""An order id in each channel's format (channels.shapes.ORDER_ID_FORMATS), for the channel check."""
+
+
+def _examples(scenario: Scenario, lang: str) -> dict[str, str]:
+    """Every field at its example in ``lang`` (a required field without one: 'x'; others: empty)."""
+    values = {}
+    for f in scenario.fields:
+        example = f.example_in(lang)
+        values[f.name] = example if example is not None else ("x" if f.required else "")
+    return values
+
+
+def _combinations(scenario: Scenario, base: dict[str, str]) -> tuple[list[Field], Iterable[tuple[str, ...]]]:
+    """The choice fields, and the combinations of their choices to render (all, or each choice once)."""
     choices = [f for f in scenario.fields if f.choices and f.type != "list"]
     combos: Iterable[tuple[str, ...]]
     sizes = 1
@@ -128,7 +149,14 @@ def _value_sets(scenario: Scenario) -> Iterator[dict[str, str]]:
         combos = [
             tuple((c if f is g else base[f.name] or f.choices[0]) for f in choices) for g in choices for c in g.choices
         ]
-    optional = [f for f in scenario.fields if not f.required and f.example not in (None, "")]
+    return choices, combos
+
+
+def _value_sets(scenario: Scenario, lang: str) -> Iterator[dict[str, str]]:
+    """Raw values to render with: every choice combination; optional fields all empty, then each alone."""
+    base = _examples(scenario, lang)
+    choices, combos = _combinations(scenario, base)
+    optional = [f for f in scenario.fields if not f.required and base[f.name]]
     for combo in combos:
         values = {**base, **{f.name: value for f, value in zip(choices, combo, strict=True)}}
         yield values
@@ -138,8 +166,78 @@ def _value_sets(scenario: Scenario) -> Iterator[dict[str, str]]:
         if alone in choices:
             continue
         values = {**base, **{f.name: "" for f in optional if f not in choices}}
-        values[alone.name] = alone.example or ""
+        values[alone.name] = base[alone.name]
         yield values
+
+
+def _channel_problems(scenario: Scenario, template: Any, language: str, path: Path) -> list[Problem]:
+    """Findings of each declared channel's rules on the replies it may carry (see the ``channel`` rule)."""
+    from replykit.channels.lint import lint
+    from replykit.packs.fields import resolve_values
+    from replykit.rendering.templates import render
+
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    base = _examples(scenario, language)
+    choices, combos = _combinations(scenario, base)
+    for combo in list(combos):
+        raw = {**base, **{f.name: value for f, value in zip(choices, combo, strict=True)}}
+        shown = ", ".join(f"{f.name}={value}" for f, value in zip(choices, combo, strict=True))
+        for channel in scenario.channels:
+            given = dict(raw)
+            if given.get("order_id") and channel in SAMPLE_ORDER_IDS:
+                given["order_id"] = SAMPLE_ORDER_IDS[channel]
+            try:
+                values = resolve_values(scenario.fields, cli=given)
+                if scenario.refusal(channel, values) is not None:
+                    continue
+                reply = render(template, scenario, values, lang=language, channel=channel)
+            except ReplykitError as exc:
+                problem = _from_error("render", exc, scenario.id)
+                if (channel, problem.message) not in seen:
+                    seen.add((channel, problem.message))
+                    problems.append(
+                        problem._replace(message=f"{problem.message} (on {channel}, with {shown or 'the examples'})")
+                    )
+                continue
+            order_id = values.get("order_id")
+            for finding in lint(
+                reply.body, channel=channel, public=scenario.public, order_id=str(order_id) if order_id else None
+            ):
+                key = (channel, finding.rule + finding.span.excerpt)
+                if key in seen:
+                    continue
+                seen.add(key)
+                problems.append(
+                    Problem(
+                        "channel",
+                        f"on {channel}, with {shown or 'the examples'}: {finding.message}"
+                        + (f" ({finding.span.excerpt!r})" if finding.span.excerpt else "")
+                        + f" [{finding.rule}]; {finding.fix}",
+                        path,
+                        severity=finding.severity,
+                        scenario=scenario.id,
+                    )
+                )
+    return problems
+
+
+def _channels_problems(scenario: Scenario) -> list[Problem]:
+    """Channels left out of ``channels:`` that no whole-scenario ``refuse`` entry explains."""
+    from replykit.channels import NAMES
+
+    explained = {name for refusal in scenario.refusals if not refusal.when for name in refusal.channels}
+    return [
+        Problem(
+            "channels",
+            f"{channel} is left out of 'channels:' without a reason; add a 'refuse' entry for it with its 'reason'",
+            scenario.path,
+            severity=WARNING,
+            scenario=scenario.id,
+        )
+        for channel in NAMES
+        if channel not in scenario.channels and channel not in explained
+    ]
 
 
 _LEFT_OUT = re.compile(r"\{#-?\s*unused:\s*([a-z0-9_]+(?:\s*,\s*[a-z0-9_]+)*)")
@@ -291,7 +389,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
             sources[language] = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem("load", f"cannot read: {exc}", path, scenario=scenario.id))
-    value_sets = list(_value_sets(scenario))
+    problems += _channels_problems(scenario)
     known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
     partial_names: dict[str, set[str]] = {}
     default_names = _names_used(env, _body_of(sources.get(scenario.language, "")), partial_names)
@@ -353,7 +451,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
                 break
         seen: set[tuple[str, int | None]] = set()
         paragraph_checked = False
-        for raw in value_sets:
+        for raw in _value_sets(scenario, language):
             try:
                 values = resolve_values(scenario.fields, cli=raw)
                 reply = render(template, scenario, values, lang=language)
@@ -369,6 +467,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
                 found = _paragraph_problem(scenario, path, reply.body)
                 if found:
                     problems.append(found)
+        problems += _channel_problems(scenario, template, language, path)
     return problems
 
 

@@ -18,6 +18,8 @@ CLIPBOARD = 9
 UNSAFE_HEADER = 10
 CONFIG_INVALID = 11
 CHANNEL_RULES = 12
+ROWS_REJECTED = 13
+"""A batch ran to the end, and some orders were rejected (each reported; ``--rejects`` keeps them)."""
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 
@@ -103,6 +105,12 @@ class InputOutputError(ReplykitError, OSError):
     """A file could not be read or written (or would be overwritten)."""
 
     exit_code = INPUT_OUTPUT
+
+
+class ExportInvalid(FileProblem):
+    """An order export cannot be read as a whole: its encoding, its form, or a row past a limit."""
+
+    exit_code = INVALID_VALUE
 
 
 class ConfigInvalid(FileProblem):

@@ -248,3 +248,72 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class AtomicFile:
+    """A file written in pieces that appears whole under its name only at ``commit``, or not at all.
+
+    The same guarantees as ``write_atomic`` for output too large to hold in memory (a batch of
+    replies): the target is checked when the file is opened, so OutputExists comes before
+    any work is done; bytes go to a temporary file in the same folder; ``commit`` flushes
+    it to disk and gives it the name (without ``replace``, only if that name is still free);
+    ``abort`` removes it. Failures are InputOutputError (OutputExists for an existing target).
+    """
+
+    def __init__(self, path: Path, *, replace: bool, label: str = "", exists_hint: str = "") -> None:
+        self.path = path
+        self.replace = replace
+        self.label = label or str(path)
+        self.exists_hint = exists_hint
+        _check_target(path, label=self.label, replace=replace, exists_hint=exists_hint)
+        try:
+            fd, self._temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+        except OSError as exc:
+            raise InputOutputError(f"{self.label}: cannot write in {path.parent}: {exc.strerror or exc}") from None
+        self._handle = os.fdopen(fd, "wb")
+        self._open = True
+
+    def write(self, data: bytes) -> None:
+        """Append ``data`` to the temporary file."""
+        try:
+            self._handle.write(data)
+        except OSError as exc:
+            raise InputOutputError(f"{self.label}: cannot write: {exc.strerror or exc}") from None
+
+    def commit(self) -> None:
+        """Flush to disk and give the file its name; nothing is left under a temporary name."""
+        if not self._open:
+            return
+        self._open = False
+        try:
+            try:
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+                self._handle.close()
+                _set_mode(self._temp, self.path)
+                if self.replace:
+                    _check_target(self.path, label=self.label, replace=True)
+                    os.replace(self._temp, self.path)
+                else:
+                    _link_new(self._temp, self.path, label=self.label, exists_hint=self.exists_hint)
+            except OSError as exc:
+                if isinstance(exc, InputOutputError):
+                    raise
+                raise InputOutputError(f"{self.label}: cannot write: {exc.strerror or exc}") from None
+            _sync_folder(self.path.parent)
+        finally:
+            self._remove_temp()
+
+    def abort(self) -> None:
+        """Remove the temporary file; the target is left as it was."""
+        if self._open:
+            self._open = False
+            try:
+                self._handle.close()
+            except OSError:
+                pass
+        self._remove_temp()
+
+    def _remove_temp(self) -> None:
+        if os.path.lexists(self._temp):
+            os.unlink(self._temp)

@@ -83,3 +83,12 @@ MAX_VALUE_CHARS = 100_000
 
 MAX_DECIMAL_DIGITS = 28
 """Python's decimal arithmetic (and Babel's formatting) keeps 28 digits; more would be rounded."""
+
+MAX_EXPORT_LINE_CHARS = 1 * MiB
+"""Longest line of a JSON Lines export (one order row): a row with every column of a Shopify export is a few KiB."""
+
+MAX_EXPORT_CELL_CHARS = 131_072
+"""Longest cell of a CSV or TSV export (Python's csv default): far above MAX_VALUE_CHARS, which a field value meets."""
+
+MAX_ORDER_ROWS = MAX_LIST_ITEMS
+"""Most rows one order of an export may span: one per item, and a list value holds at most MAX_LIST_ITEMS."""

@@ -54,6 +54,26 @@ RENDER: tuple[Option, ...] = (
     Option(("--help", "-h"), takes_value=False),
 )
 
+BATCH: tuple[Option, ...] = (
+    Option(("--set",), takes_value=True),
+    Option(("--preset",), takes_value=True),
+    Option(("--map",), takes_value=True),
+    Option(("--where",), takes_value=True),
+    Option(("--lang",), takes_value=True),
+    Option(("--lang-column",), takes_value=True),
+    Option(("--templates-dir",), takes_value=True),
+    Option(("--profile",), takes_value=True),
+    Option(("--channel",), takes_value=True),
+    Option(("--allow",), takes_value=True),
+    Option(("--format",), takes_value=True),
+    Option(("--from",), takes_value=True),
+    Option(("--output", "-o"), takes_value=True),
+    Option(("--rejects",), takes_value=True),
+    Option(("--force",), takes_value=False),
+    Option(("--help", "-h"), takes_value=False),
+)
+"""The ``batch`` command's own options: the scan finds its scenario id with them, as for render."""
+
 # Not options (yet), but words an email header or a future option would need.
 _ALSO_RESERVED = frozenset({"bcc", "subject"})
 

@@ -18,7 +18,7 @@ from replykit import errors
 from replykit.cli import complete, console
 from replykit.cli.setup_commands import register as register_setup_commands
 from replykit.errors import ReplykitError
-from replykit.options import scan
+from replykit.options import BATCH, RENDER, Option, scan
 from replykit.output.delivery import REPLY_TO_ENV, SENDER_ENV
 from replykit.output.formats import dumps_json
 
@@ -71,7 +71,7 @@ class ReplykitGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _field_params(scenario: Scenario) -> list[Parameter]:
+def _field_params(scenario: Scenario, own: Sequence[Option] = RENDER) -> list[Parameter]:
     from rich.markup import escape  # help text is Rich markup to Typer: a pack's help is only text
 
     from replykit.cli.catalogue import field_summary
@@ -87,6 +87,7 @@ def _field_params(scenario: Scenario) -> list[Parameter]:
             autocompletion=complete.field_choices(field),
         )
         for field in scenario.fields
+        if field.option not in {flag for option in own for flag in option.flags}
     ]
 
 
@@ -104,13 +105,16 @@ class RenderCommand(TyperCommand):
     the fast path reads.
     """
 
+    options_table: tuple[Option, ...] = RENDER
+    fields_epilog = RENDER_EPILOG
+
     def get_params(self, ctx: Context) -> list[Parameter]:
         params: list[Parameter] = super().get_params(ctx)
         fields: list[Parameter] = ctx.meta.get(_FIELD_PARAMS_KEY, [])
         return [*params, _TEMPLATES_DIR_OPTION, *fields]
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        found = scan(args)
+        found = scan(args, self.options_table)
         if found.scenario_id:
             from replykit.pipeline import Composer, library_for
 
@@ -123,12 +127,12 @@ class RenderCommand(TyperCommand):
             else:
                 ctx.meta[_COMPOSER_KEY] = composer
                 ctx.meta[_SCENARIO_KEY] = scenario
-                ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario)
+                ctx.meta[_FIELD_PARAMS_KEY] = _field_params(scenario, self.options_table)
         return super().parse_args(ctx, args)
 
     def format_help(self, ctx: Context, formatter: Any) -> None:
         # With a scenario on the line, its fields are on this very page.
-        self.epilog = None if _SCENARIO_KEY in ctx.meta else RENDER_EPILOG
+        self.epilog = None if _SCENARIO_KEY in ctx.meta else self.fields_epilog
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Context) -> Any:
@@ -367,23 +371,43 @@ def show(
         help="Language of the preview, such as de.",
         autocompletion=complete.scenario_languages,
     ),
+    channel: str | None = typer.Option(
+        None, "--channel", metavar="CHANNEL", help="Preview the reply as it reads on this channel (amazon, ebay, ...)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    profile_name: str | None = typer.Option(
+        None, "--profile", metavar="NAME", help="Preview with this profile's values (default: the active profile)."
+    ),
     templates_dir: list[Path] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
 ) -> None:
-    """Show a scenario: its fields, advice for this kind of dispute, and a preview."""
+    """Show a scenario: its fields, channels, advice for this kind of dispute, and a preview.
+
+    The preview uses the example values in the preview's language, with the active profile's
+    values (your seller name and store) in their place where the profile sets them.
+    """
     from replykit.cli.catalogue import show_document, show_text, source_label
+    from replykit.config import active_profile
+    from replykit.packs.languages import choose_language
     from replykit.packs.scenario import example_values
     from replykit.pipeline import Composer, library_for
 
     composer = Composer(library_for(templates_dir))
     scenario = composer.scenario(scenario_id)
-    preview = composer.compose(scenario_id, cli=example_values(scenario), lang=lang, on_notice=console.warn).reply
+    profile = active_profile(option=profile_name)
+    wanted = lang or profile.lang
+    channel = channel or profile.values.get("channel")
+    examples = example_values(scenario, choose_language(scenario, wanted, source="--lang").language)
+    # The profile's values (the seller's name and store) come before the examples.
+    shown = {**examples, **{k: v for k, v in profile.field_values.items() if k in examples}}
+    preview = composer.compose(
+        scenario_id, cli=shown, profile=profile, lang=lang, channel=channel, on_notice=console.warn
+    ).reply
     source = source_label(composer.library.entries()[scenario_id], scenario)
     if as_json:
         document = show_document(scenario, source=source, preview=preview)
         console.write_stdout(dumps_json(document))
     else:
-        console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview)))
+        console.write_stdout(console.inert(show_text(scenario, source=source, preview=preview, channel=channel)))
 
 
 def _count(n: int, noun: str) -> str:
@@ -479,6 +503,227 @@ def lint(
     else:
         console.write_stdout(console.inert("".join(f"{f.severity}: {finding_text(f)}\n" for f in found)))
     return errors.CHANNEL_RULES if any(f.severity == "error" for f in found) else errors.OK
+
+
+BATCH_EPILOG = "Run 'replykit batch SCENARIO ORDERS --help' to see that scenario's fields."
+ORDERS_PANEL = "Orders"
+
+
+class BatchCommand(RenderCommand):
+    """``batch``: like render, the scenario's fields become options (one value for every order)."""
+
+    options_table = BATCH
+    fields_epilog = BATCH_EPILOG
+
+
+class BatchFormat(str, Enum):
+    """The values of batch's --format (replykit.batch.writers.FORMATS)."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    mbox = "mbox"
+    maildir = "maildir"
+    eml = "eml"
+
+
+@app.command(cls=BatchCommand, context_settings={"ignore_unknown_options": False}, epilog=BATCH_EPILOG)
+def batch(
+    ctx: typer.Context,
+    scenario_id: str = typer.Argument(
+        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=complete.scenario_argument
+    ),
+    orders: str = typer.Argument(
+        ..., metavar="ORDERS", help="The export: CSV, TSV or JSON Lines (UTF-8, or UTF-16 with a BOM); '-' reads stdin."
+    ),
+    set_: list[str] = typer.Option(
+        [], "--set", metavar="FIELD=VALUE", help="Give a field one value for every order (repeatable)."
+    ),
+    preset: str | None = typer.Option(
+        None,
+        "--preset",
+        metavar="NAME",
+        rich_help_panel=ORDERS_PANEL,
+        help="Read the documented columns of an export: shopify, ebay, amazon or woo.",
+    ),
+    map_: list[str] = typer.Option(
+        [],
+        "--map",
+        metavar="FIELD=COLUMN",
+        rich_help_panel=ORDERS_PANEL,
+        help="Read a field (or to, lang, order_id, country) from a column (repeatable).",
+    ),
+    where: list[str] = typer.Option(
+        [],
+        "--where",
+        metavar="COLUMN=VALUE",
+        rich_help_panel=ORDERS_PANEL,
+        help="Only orders whose column holds this value, ignoring case (repeatable).",
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Language of orders whose ship country gives none (default: the profile's).",
+    ),
+    lang_column: str | None = typer.Option(
+        None, "--lang-column", metavar="COLUMN", help="Read each order's language from this column."
+    ),
+    channel: str | None = typer.Option(
+        None,
+        "--channel",
+        metavar="CHANNEL",
+        help="Check every reply against a marketplace's rules (default: the profile's channel).",
+    ),
+    allow: list[str] = typer.Option(
+        [], "--allow", metavar="RULE", help="Accept one channel rule on purpose (repeatable)."
+    ),
+    fmt: BatchFormat = typer.Option(
+        "jsonl",
+        "--format",
+        metavar="FORMAT",
+        rich_help_panel=OUTPUT_PANEL,
+        case_sensitive=False,
+        help="jsonl (one object per order), csv (for mail merge), mbox, maildir or eml (a folder of drafts).",
+    ),
+    sender: str | None = typer.Option(
+        None,
+        "--from",
+        metavar="ADDRESS",
+        rich_help_panel=OUTPUT_PANEL,
+        help=f"Sender of the mbox, maildir and eml drafts (default: ${SENDER_ENV}, else the profile's).",
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="PATH",
+        rich_help_panel=OUTPUT_PANEL,
+        help="Write to PATH (atomically) instead of stdout.",
+    ),
+    rejects: Path | None = typer.Option(
+        None,
+        "--rejects",
+        metavar="FILE",
+        rich_help_panel=OUTPUT_PANEL,
+        help="Write the rejected orders' rows, with a reason column, to FILE.",
+    ),
+    force: bool = typer.Option(
+        False, "--force", rich_help_panel=OUTPUT_PANEL, help="Let --output and --rejects replace existing files."
+    ),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        metavar="NAME",
+        help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile).",
+        autocompletion=complete.profile_names,
+    ),
+) -> int:
+    """Write one reply for every order of a marketplace export, each in its buyer's language.
+
+    Rejected orders are reported on stderr (and kept by --rejects); the run goes on, and exits 13.
+    """  # fmt: skip
+    from replykit.batch.run import BatchRequest, run_batch, write_batch
+    from replykit.batch.writers import MAIL_FORMATS, RejectsWriter, open_writer
+
+    composer: Composer = ctx.meta[_COMPOSER_KEY]
+    mail = fmt.value in MAIL_FORMATS
+    request = BatchRequest(
+        scenario_id,
+        orders,
+        fields=ctx.meta[_FIELD_VALUES_KEY],
+        assignments=tuple(set_),
+        preset=preset,
+        maps=tuple(map_),
+        where=tuple(where),
+        lang=lang,
+        lang_column=lang_column,
+        profile=profile,
+        channel=channel,
+        allow=tuple(allow),
+        needs_to=mail,
+    )
+    from_ = _batch_sender(sender, mail=mail, fmt=fmt.value, profile=profile)
+    run = run_batch(request, composer=composer)
+    try:
+        writer = open_writer(fmt.value, output, force=force, sender=from_, stdout=console.write_stdout,
+                             fields=[f.name for f in run.scenario.fields])  # fmt: skip
+        try:
+            sink = RejectsWriter(rejects, run.export, force=force) if rejects is not None else None
+        except BaseException:
+            writer.abort()
+            raise
+    except BaseException:
+        run.close()
+        raise
+    with _progress(run) as on_progress:
+        summary = write_batch(run, writer, rejects=sink, on_rejected=_report_rejected, on_progress=on_progress)
+    if summary.written + summary.rejected + summary.skipped == 0:
+        console.note(f"{run.export.label} has a header and no orders")
+    left_out = f", {summary.skipped} left out by --where" if summary.skipped else ""
+    console.note(f"batch: {summary.written} written, {summary.rejected} rejected{left_out}")
+    return errors.ROWS_REJECTED if summary.rejected else errors.OK
+
+
+def _batch_sender(sender: str | None, *, mail: bool, fmt: str, profile: str | None) -> Any:
+    """The From of mail drafts, checked before any row is read; --from is refused for jsonl and csv."""
+    from replykit.errors import UsageError
+
+    if not mail:
+        if sender is not None:
+            raise UsageError(f"--from is not used by --format {fmt}", hint="use it with --format mbox, maildir or eml")
+        return None
+    from replykit.config import active_profile
+    from replykit.output.addresses import parse_mailbox
+    from replykit.output.delivery import sender_address
+
+    found = sender_address(option=sender, environ=os.environ, profile=active_profile(option=profile))
+    if found is None:
+        raise UsageError(
+            "mail drafts need a sender",
+            hint=f"pass --from shop@example.com, set {SENDER_ENV}, or run 'replykit config set from ADDRESS'",
+        )
+    return parse_mailbox(found[1], found[0])
+
+
+def _report_rejected(item: Any) -> None:
+    order = item.order
+    who = f", order {order.order_id}" if order.order_id else ""
+    console.say("rejected", f"{order.where}{who}: {item.reason}")
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(run: Any) -> Any:
+    """A Rich progress bar on stderr, by bytes of the export read, when stderr is a terminal; else nothing."""
+    if sys.stderr is None or not sys.stderr.isatty():
+        return _NoProgress()
+    from contextlib import contextmanager
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def bar() -> Any:
+        progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=True,
+        )  # fmt: skip
+        task = progress.add_task("batch", total=run.export.size, counts="")
+
+        def update(current: Any, summary: Any) -> None:
+            progress.update(task, completed=current.export.consumed,
+                            counts=f"{summary.written} written, {summary.rejected} rejected")  # fmt: skip
+
+        with progress:
+            yield update
+
+    return bar()
 
 
 def main() -> None:

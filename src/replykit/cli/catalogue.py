@@ -133,21 +133,38 @@ def show_document(scenario: Scenario, *, source: str, preview: Reply) -> dict[st
         "languages": list(scenario.languages),
         "language": scenario.language,
         "source": source,
+        "channels": list(scenario.channels),
+        "public": scenario.public,
+        "refuse": [
+            {"channels": list(r.channels), "when": {name: list(chosen) for name, chosen in r.when}, "reason": r.reason}
+            for r in scenario.refusals
+        ],
         "fields": [field_dict(f) for f in scenario.fields],
         "advice": {ADVICE_SECTIONS[k]: list(v) for k, v in scenario.advice},
         "preview": {"language": preview.language, "subject": preview.subject, "body": preview.body},
     }
 
 
-def field_summary(field: Field) -> str:
-    """'required' or 'default: X', then choices and example, for help and show."""
+def channel_lines(scenario: Scenario) -> list[str]:
+    """Where a scenario may be sent: its channels, whether it is public, and each refusal with its reason."""
+    kind = " (a public reply: posted below the review, no subject)" if scenario.public else ""
+    out = [f"Channels:  {', '.join(scenario.channels) or '-'}{kind}"]
+    for refusal in scenario.refusals:
+        when = " and ".join(f"{name}={'|'.join(chosen)}" for name, chosen in refusal.when)
+        out.append(f"  refused on {', '.join(refusal.channels)}{' when ' + when if when else ''}: {refusal.reason}")
+    return out
+
+
+def field_summary(field: Field, lang: str | None = None) -> str:
+    """'required' or 'default: X', then choices and example (in ``lang`` when it has one), for help and show."""
     parts = ["required" if field.required else (f"default: {field.default}" if field.default else "optional")]
     if field.type != "text":
         parts.append(f"type: {field.type}")
     if field.choices:
         parts.append("choices: " + ", ".join(field.choices))
-    if field.example is not None:
-        parts.append(f"example: {field.example}")
+    example = field.example_in(lang)
+    if example is not None:
+        parts.append(f"example: {example}")
     return "; ".join(parts)
 
 
@@ -162,6 +179,7 @@ def field_dict(field: Field) -> dict[str, Any]:
         "default": None if field.required else field.default,
         "choices": list(field.choices),
         "example": field.example,
+        "examples": dict(field.examples),
     }
 
 
@@ -169,7 +187,7 @@ def field_dict(field: Field) -> dict[str, Any]:
 _COMPLETING_HINT = re.compile(r"\bcompleting [\"']")
 
 
-def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
+def show_text(scenario: Scenario, *, source: str, preview: Reply, channel: str | None = None) -> str:
     """The full text of ``replykit show``."""
     out = [
         f"{scenario.id}: {scenario.title}",
@@ -179,6 +197,7 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
         f"Tags:      {', '.join(scenario.tags) or '-'}",
         f"Languages: {', '.join(scenario.languages)} (default {scenario.language})",
         f"Source:    {source}",
+        *channel_lines(scenario),
         "",
     ]
     if any(_COMPLETING_HINT.search(field.help) for field in scenario.fields):
@@ -190,11 +209,14 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply) -> str:
         out.append("Fields (typed text goes into the reply as written: type it in the reply's language):")
     for field in scenario.fields:
         out.append(f"  {field.option}  {field.help}")
-        out.append(f"      {field_summary(field)}")
+        out.append(f"      {field_summary(field, preview.language)}")
     for key, notes in scenario.advice:
         out += ["", ADVICE_SECTIONS[key] + ":"]
         out += [f"  - {note}" for note in notes]
-    out += ["", f"Preview ({preview.language}, example values):", "", f"Subject: {preview.subject}", ""]
+    where = f", on {channel}" if channel else ""
+    out += ["", f"Preview ({preview.language}{where}, example values):", ""]
+    if preview.subject:
+        out += [f"Subject: {preview.subject}", ""]
     out.append(preview.body.rstrip("\n"))
     return "\n".join(out) + "\n"
 
@@ -207,9 +229,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _channels_cell(scenario: Scenario) -> str:
+    from replykit.channels import NAMES
+
+    fit = "all" if set(scenario.channels) == set(NAMES) else ", ".join(scenario.channels)
+    some = any(refusal.when for refusal in scenario.refusals)
+    return fit + (" (public)" if scenario.public else "") + (" (some choices refused)" if some else "")
+
+
 def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]) -> str:
     """The README's scenario catalogue and shared-field table, generated from the library."""
-    out = ["## The built-in library", "", "| id | use it when | tags | fields |", "| --- | --- | --- | --- |"]
+    out = [
+        "## The built-in library",
+        "",
+        "| id | use it when | tags | channels | fields |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     users: dict[str, list[str]] = {}
     fields: dict[str, Field] = {}
     for scenario in sorted(scenarios, key=lambda s: s.id):
@@ -219,7 +254,10 @@ def catalogue_markdown(scenarios: list[Scenario], *, shared_help: dict[str, str]
             fields.setdefault(field.name, field)
             if field.name not in ("seller_name", "store_name"):
                 names.append(f"`{field.option}`" + ("\\*" if field.required else ""))
-        out.append(f"| `{scenario.id}` | {_cell(scenario.summary)} | {', '.join(scenario.tags)} | {' '.join(names)} |")
+        out.append(
+            f"| `{scenario.id}` | {_cell(scenario.summary)} | {', '.join(scenario.tags)} | {_channels_cell(scenario)} "
+            f"| {' '.join(names)} |"
+        )
     out += ["", "\\* required. Every scenario also takes `--seller-name` and `--store-name` for the signature.", ""]
     everywhere = sorted(set.intersection(*(set(s.languages) for s in scenarios)), key=_language_order)
     out += [f"Every scenario is written in {len(everywhere)} languages: {', '.join(f'`{t}`' for t in everywhere)}.", ""]

@@ -68,6 +68,14 @@ def dumps_json(document: Any) -> str:
     return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
 
 
+def json_line(document: Any) -> str:
+    """``document`` as one line of JSON (JSON Lines) with a final newline, escaped as dumps_json escapes."""
+    import json
+
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+
+
 def as_json(reply: Reply) -> str:
     """Scenario, language, subject, body and the field values used; dates ISO, decimals as strings."""
     document = {

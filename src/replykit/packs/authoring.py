@@ -76,7 +76,7 @@ Dear {{ name }},
 
 {# Write your reply here. {{ field }} prints a field; {% if field %}...{% endif %}
    keeps text that needs an optional one. This comment is not printed. #}
-Thank you for your message about your order.
+Thank you for your message about your order{% if order_id %} {{ order_id }}{% endif %}.
 
 {% include "_partials/signature.{signature}.j2" %}
 """
@@ -106,7 +106,8 @@ _EXAMPLE_TEMPLATE = (
     "\n"
     "Dear {{ name }},\n"
     "\n"
-    "Thank you for waiting{% if days %} these {{ days }} days{% endif %}. Your order is on its way,"
+    "Thank you for waiting{% if days %} these {{ days }} days{% endif %}."
+    " Your order{% if order_id %} {{ order_id }}{% endif %} is on its way,"
     " and we are sorry it took longer than it should have.\n"
     "\n"
     '{% include "_partials/signature.en.j2" %}\n'
