@@ -11,8 +11,11 @@ Not a test: timings are noisy, so this prints figures for the README instead of 
   to a file. Runs are interleaved; medians are reported, and the ratio of rows per second.
 - Peak memory (max RSS) of ``replykit batch`` at 10,000 and 100,000 orders: flat when the input
   is streamed.
+- The mail formats on their own export (default 10,000 orders): ``--format jsonl``, ``mbox``
+  and ``maildir`` interleaved, medians in orders per second, and the peak memory of mbox and
+  maildir at that size and ten times it.
 
-    python benchmarks/batch.py [--orders 50000] [--runs 5]
+    python benchmarks/batch.py [--orders 50000] [--runs 5] [--mail-orders 10000] [--mail-only]
 """
 
 from __future__ import annotations
@@ -99,8 +102,9 @@ def bare_loop(orders: Path, out: Path) -> None:
 
 
 def replykit_command(replykit: str, orders: Path, out: Path, fmt: str = "jsonl") -> list[str]:
+    sender = ["--from", "Harbour Shop <shop@example.com>"] if fmt in ("mbox", "maildir", "eml") else []
     return [replykit, "batch", "late-delivery", str(orders), "--preset", "shopify", "--set", f"expected_date={DATE}",
-            "--format", fmt, "-o", str(out), "--force"]  # fmt: skip
+            "--format", fmt, *sender, "-o", str(out), "--force"]  # fmt: skip
 
 
 def timed(action: object) -> float:
@@ -117,17 +121,46 @@ def peak_rss_mb(command: list[str]) -> float:
     return int(result.stdout.split()[-1]) / 1024
 
 
+def mail_formats(replykit: str, tmp: Path, count: int, runs: int, *, memory: bool) -> None:
+    """Orders per second of jsonl, mbox and maildir on one export of ``count`` orders, interleaved; then
+    the peak memory of mbox and maildir at ``count`` and ten times as many orders."""
+    orders = tmp / "mail-orders.csv"
+    rows = generate(orders, count)
+    print(f"mail formats: {count:,} orders, {rows:,} rows")
+    formats = ("jsonl", "mbox", "maildir")
+    times: dict[str, list[float]] = {fmt: [] for fmt in formats}
+    subprocess.run(replykit_command(replykit, orders, tmp / "warm.jsonl"), check=True, capture_output=True)
+    for _ in range(runs):
+        for fmt in formats:
+            command = replykit_command(replykit, orders, tmp / f"mail-out.{fmt}", fmt)
+            times[fmt].append(timed(lambda: subprocess.run(command, check=True, capture_output=True)))  # noqa: B023
+    for fmt in formats:
+        seconds = statistics.median(times[fmt])
+        print(f"replykit batch {fmt:<7} median {seconds:7.2f} s  {count / seconds:9,.0f} orders/s")
+    if memory:
+        for size in (count, count * 10):
+            generate(orders, size)
+            for fmt in ("mbox", "maildir"):
+                mib = peak_rss_mb(replykit_command(replykit, orders, tmp / f"mem.{fmt}", fmt))
+                print(f"peak memory, {fmt:<7} at {size:>7,} orders: {mib:6.1f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--mail-orders", type=int, default=10_000)
+    parser.add_argument("--mail-only", action="store_true", help="measure only the mail formats")
     args = parser.parse_args()
     replykit = shutil.which("replykit", path=str(Path(sys.executable).parent)) or shutil.which("replykit")
     if replykit is None:
         sys.exit("replykit is not installed (pip install .)")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        mail_formats(replykit, tmp, args.mail_orders, args.runs, memory=not args.skip_memory)
+        if args.mail_only:
+            return
         orders = tmp / "orders.csv"
         rows = generate(orders, args.orders)
         print(f"{args.orders:,} orders, {rows:,} rows, {orders.stat().st_size / 2**20:.1f} MiB")

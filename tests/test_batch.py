@@ -333,3 +333,35 @@ def test_the_batch_options_table_is_the_command() -> None:
     command = get_command(app).commands["batch"]  # type: ignore[attr-defined]
     declared = {flag for p in command.params for flag in p.opts if flag.startswith("-")}
     assert {flag for o in BATCH for flag in o.flags} == declared | {"--help", "-h", "--templates-dir"}
+
+
+class _RefusingWriter:
+    """A writer that cannot make a message for order 2, as a mail writer refusing a header would."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+        self.state = "open"
+
+    def write(self, item: Any) -> None:
+        if item.order.order_id == "2":
+            raise errors.UnsafeHeader("to: the address holds a line break")
+        self.written.append(item.order.order_id)
+
+    def commit(self) -> None:
+        self.state = "committed"
+
+    def abort(self) -> None:
+        self.state = "aborted"
+
+
+def test_an_order_the_writer_refuses_is_rejected_and_the_run_goes_on(make_pack: MakePack, tmp_path: Path) -> None:
+    from replykit.batch.run import BatchRequest, run_batch, write_batch
+
+    pack = make_pack(PACK)
+    export = tmp_path / "orders.csv"
+    export.write_text(table([["order_id", "name"], ["1", "Ana"], ["2", "Bo"], ["3", "Cy"]]))
+    request = BatchRequest("notice", str(export), assignments=("expected_date=2026-12-03",), templates_dirs=(pack,))
+    writer, seen = _RefusingWriter(), []
+    summary = write_batch(run_batch(request), writer, on_rejected=seen.append)
+    assert (summary.written, summary.rejected, writer.state, writer.written) == (2, 1, "committed", ["1", "3"])
+    assert [(r.order.order_id, r.code) for r in seen] == [("2", errors.UNSAFE_HEADER)]

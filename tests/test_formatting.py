@@ -73,6 +73,8 @@ def test_long_dates(lang: str, text: str) -> None:
     [
         ("fr", date(2026, 12, 1), "long", "1er décembre 2026"),  # French ordinal for the first
         ("fr", date(2026, 12, 1), "full", "mardi 1er décembre 2026"),
+        ("it", date(2026, 12, 1), "long", "1º dicembre 2026"),  # and the Italian one
+        ("it", date(2026, 12, 11), "long", "11 dicembre 2026"),
         ("fr", date(2026, 12, 11), "long", "11 décembre 2026"),
         ("fr", date(2026, 12, 21), "long", "21 décembre 2026"),
         ("fr", date(2026, 12, 1), "short", "01/12/2026"),

@@ -38,7 +38,7 @@ POLITE = {
     "de": r"\b(Sie|Ihnen|Ihr\w*)\b",
     "fr": r"\b(vous|votre|vos)\b",
     "es": r"\b(usted|su|sus|le|les)\b",
-    "it": r"\b(Lei|Le|La|Suo|Sua|Suoi|Sue)\b",
+    "it": r"\b([Ll]ei|[Ss]uo|[Ss]ua|[Ss]uoi|[Ss]ue|La|Le)\b",  # courtesy forms, lower case mid-sentence
     "pt-BR": r"\b(você|seu|sua|seus|suas|o senhor|a senhora)\b",
     "nl": r"\b(u|uw)\b",
     "ru": r"\b(Вы|Вас|Вам|Ваш\w*|Вами)\b",

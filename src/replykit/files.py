@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable
@@ -317,3 +318,123 @@ class AtomicFile:
     def _remove_temp(self) -> None:
         if os.path.lexists(self._temp):
             os.unlink(self._temp)
+
+
+class AtomicFolder:
+    """A folder filled file by file that appears whole under its name only at ``commit``, or not at all.
+
+    The files go to a temporary sibling folder (private to the user, 0700), which ``commit``
+    flushes to disk and renames to ``path``; ``abort`` removes it. The target is checked when
+    the folder is opened, so OutputExists comes before any work is done. Without ``replace``
+    an existing target is refused (OutputExists), at open and again at commit. With
+    ``replace``, only a folder that ``replaceable(path)`` accepts (it returns None, or else
+    why not) is replaced: a file, a symbolic link, or a folder that holds anything else is
+    refused, so ``--force`` cannot delete a user's own folder. The old folder is moved aside
+    under a hidden name, the new one renamed into place, and only then the old one removed;
+    if the last step fails the new folder is in place and the error names the old one.
+    Failures are InputOutputError (OutputExists for an existing target).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        replace: bool,
+        replaceable: Callable[[Path], str | None],
+        label: str = "",
+        exists_hint: str = "",
+    ) -> None:
+        self.path = Path(os.path.abspath(path))
+        self.replace = replace
+        self.label = label or str(path)
+        self.exists_hint = exists_hint
+        self._replaceable = replaceable
+        if not self.path.name or self.path.name in (".", ".."):
+            raise InputOutputError(f"{self.label}: not a folder name", hint="give the name of a new folder")
+        self._check_target()
+        try:
+            self.temp = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name[:40]}.", suffix=".tmp"))
+        except OSError as exc:
+            raise InputOutputError(f"{self.label}: cannot write in {self.path.parent}: {exc.strerror or exc}") from None
+        self._open = True
+
+    def _check_target(self) -> None:
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                raise InputOutputError(
+                    f"{self.label}: the name is too long for the file system ({len(self.path.name)} characters)",
+                    hint="choose a shorter folder name",
+                ) from None
+            return  # a problem of the parent folder: creating the temporary folder reports it
+        if stat.S_ISLNK(info.st_mode):
+            problem = "is a symbolic link"
+        elif not stat.S_ISDIR(info.st_mode):
+            problem = f"is {kind_of(info.st_mode)}, not a folder"
+        elif not self.replace:
+            raise OutputExists(f"{self.label}: the folder exists", hint=self.exists_hint)
+        else:
+            problem = self._replaceable(self.path) or ""
+            if not problem:
+                return
+        raise InputOutputError(
+            f"{self.label}: {problem}; replykit replaces only a folder it could have written",
+            hint="give the name of a folder that does not exist yet",
+        )
+
+    def commit(self) -> None:
+        """Flush the files to disk and give the folder its name; nothing is left under a temporary name."""
+        if not self._open:
+            return
+        self._open = False
+        old: Path | None = None
+        try:
+            if hasattr(os, "sync"):
+                os.sync()  # one flush for every file: an fsync per file costs a disk round trip each
+            self._check_target()
+            if os.path.lexists(self.path):
+                old = self._move_aside()
+            try:
+                os.rename(self.temp, self.path)
+            except OSError as exc:
+                if old is not None:
+                    os.rename(old, self.path)
+                    old = None
+                if exc.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+                    raise OutputExists(f"{self.label}: the folder exists", hint=self.exists_hint) from None
+                raise InputOutputError(f"{self.label}: cannot write: {exc.strerror or exc}") from None
+            _sync_folder(self.path.parent)
+        except BaseException:
+            self._remove_temp()
+            raise
+        if old is not None:
+            try:
+                shutil.rmtree(old)
+            except OSError as exc:
+                raise InputOutputError(
+                    f"{self.label}: written, but the folder it replaced could not be removed from {old}: "
+                    f"{exc.strerror or exc}"
+                ) from None
+
+    def _move_aside(self) -> Path:
+        for _ in range(100):
+            old = self.path.with_name(f".{self.path.name[:40]}.{os.urandom(4).hex()}.old")
+            if os.path.lexists(old):
+                continue
+            try:
+                os.rename(self.path, old)
+            except OSError as exc:
+                raise InputOutputError(f"{self.label}: cannot replace the folder: {exc.strerror or exc}") from None
+            return old
+        raise InputOutputError(f"{self.label}: cannot find a free name to move the old folder to")
+
+    def abort(self) -> None:
+        """Remove the temporary folder; the target is left as it was."""
+        self._open = False
+        self._remove_temp()
+
+    def _remove_temp(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)

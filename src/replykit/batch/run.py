@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from replykit.batch.model import Order, Rejected, Writer, Written
-from replykit.errors import INVALID_VALUE, InvalidValue, ReplykitError, UsageError
+from replykit.errors import INVALID_VALUE, InvalidAddress, InvalidValue, ReplykitError, UnsafeHeader, UsageError
 
 if TYPE_CHECKING:
     from replykit.batch.exports import Columns, Export, OrderReader
@@ -331,20 +331,25 @@ def write_batch(
     on_progress: Callable[[BatchRun, Summary], None] | None = None,
 ) -> Summary:
     """Drive a batch to its end: each reply to ``writer``, each rejected order to ``rejects`` and
-    ``on_rejected``; then commit both. On any error (or Ctrl-C) both are aborted, so no partial
-    file is left, and the error is raised. ``on_progress`` is called after every order."""
+    ``on_rejected``; then commit both. A reply the writer cannot turn into a message (an address
+    or header it refuses) rejects its order; on any other error (or Ctrl-C) both are aborted, so no
+    partial file is left, and the error is raised. ``on_progress`` is called after every order."""
     written = rejected = 0
     try:
         for item in run:
+            refused: Rejected | None = item if isinstance(item, Rejected) else None
             if isinstance(item, Written):
-                writer.write(item)
-                written += 1
-            else:
+                try:
+                    writer.write(item)
+                    written += 1
+                except (InvalidAddress, UnsafeHeader) as exc:  # this message cannot be made; the next may
+                    refused = Rejected(item.order, one_line(exc), exc.exit_code)
+            if refused is not None:
                 rejected += 1
                 if rejects is not None:
-                    rejects.write(item)
+                    rejects.write(refused)
                 if on_rejected is not None:
-                    on_rejected(item)
+                    on_rejected(refused)
             if on_progress is not None:
                 on_progress(run, Summary(written, rejected, run.skipped))
     except BaseException:

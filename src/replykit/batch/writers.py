@@ -202,7 +202,7 @@ def open_writer(
         except ModuleNotFoundError:
             raise UsageError(f"--format {fmt} is not available in this version of replykit",
                              hint="use --format jsonl or csv") from None  # fmt: skip
-        writer: Writer = mail.open_mail_writer(fmt, output, force=force, sender=sender)
+        writer: Writer = mail.open_mail_writer(fmt, output, force=force, sender=sender, stdout=stdout)
         return writer
     if fmt not in DATA_FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint="formats: " + ", ".join(FORMATS))

@@ -46,10 +46,13 @@ def build_eml(
     in_reply_to: str | None = None,
     date: datetime | None = None,
     message_id: str | None = None,
+    unsent: bool = True,
 ) -> bytes:
     """A complete RFC 5322 draft of the reply, checked by parsing it back.
 
-    Opened from a file, X-Unsent makes Outlook and Thunderbird treat it as an editable draft.
+    Opened from a file, X-Unsent makes Outlook and Thunderbird treat it as an editable draft;
+    ``unsent=False`` leaves it out, for a message kept in a mail folder, where the folder or
+    its flags make it a draft and the header would go out with the sent mail.
     """
     mailbox = _as_mailbox("--from", sender)
     recipients = tuple(_as_mailbox("--to", m) for m in to)
@@ -76,7 +79,8 @@ def build_eml(
     if parent is not None:
         message["In-Reply-To"] = parent
         message["References"] = parent
-    message["X-Unsent"] = "1"
+    if unsent:
+        message["X-Unsent"] = "1"
     # 8bit keeps the draft readable in a text editor; a line over the RFC 5322 limit needs quoted-printable.
     too_long = any(len(line.encode("utf-8")) > _MAX_LINE for line in reply.body.splitlines())
     message.set_content(reply.body, charset="utf-8", cte="quoted-printable" if too_long else "8bit")
@@ -93,6 +97,7 @@ def build_eml(
         subject=subject,
         body=reply.body,
         language=reply.language,
+        unsent=unsent,
     )
     return raw
 
@@ -118,14 +123,16 @@ def verify_eml(
     subject: str,
     body: str,
     language: str | None = None,
+    unsent: bool = True,
 ) -> None:
     """Parse a generated message back and raise UnsafeHeader unless it carries exactly what was intended.
 
     The raw header lines are checked by hand too, so a bug in the email package cannot hide a
     header it wrote by mistake.
     """
-    expected = ["from", "to", "subject", "date", "message-id", "x-unsent", "mime-version", "content-type",
+    expected = ["from", "to", "subject", "date", "message-id", "mime-version", "content-type",
                 "content-transfer-encoding"]  # fmt: skip
+    expected += ["x-unsent"] * unsent
     expected += ["cc"] * bool(cc) + ["reply-to"] * (reply_to is not None)
     expected += ["in-reply-to", "references"] * (in_reply_to is not None)
     expected += ["content-language"] * (language is not None)

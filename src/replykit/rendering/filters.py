@@ -8,6 +8,7 @@ FilterMisuse; the renderer adds the template's file and line.
 from __future__ import annotations
 
 import decimal
+import re
 import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -120,10 +121,14 @@ def format_date_filter(context: Context, value: date, style: str = "long") -> st
             f"the date filter cannot format with the style {_short(style)}",
             hint="use short, medium, long, full or a CLDR date pattern such as 'yyyy-MM-dd'",
         ) from None
-    if locale.language == "fr" and value.day == 1 and style in ("long", "full"):
-        # French writes the first of the month as an ordinal, "1er décembre"; CLDR's pattern has no ordinals.
-        text = text.replace("1 ", "1er ", 1)
+    if value.day == 1 and style in ("long", "full") and locale.language in _FIRST_OF_MONTH:
+        # French and Italian write the first of the month as an ordinal, "1er décembre", "1º dicembre";
+        # CLDR's patterns have no ordinals.
+        text = re.sub(r"(?<!\d)1(?= )", _FIRST_OF_MONTH[locale.language], text, count=1)
     return str(text)
+
+
+_FIRST_OF_MONTH = {"fr": "1er", "it": "1º"}
 
 
 @pass_context
