@@ -46,7 +46,7 @@ EXAMPLE_PHRASES: dict[str, list[str]] = {
     "missing-items": ["order 4521", "arrived without the blue mug and tea towel", "by December 5, 2026 at the latest",
                       "refund you €12.50 for them", SEED_PARAGRAPH],
     "negative-review": ["You are right that your parcel arrived two weeks later than we promised,",
-                        "To make sure it does not happen again, we have moved your region to a faster carrier.",
+                        "To make sure it does not happen again, we now ship to your region with a faster carrier.",
                         "sent you a private message"],
     "late-delivery": ["order 4521", "with Royal Mail", "LX123456789CN", "arrive by December 3, 2026",
                       "a new parcel or refund your order in full, whichever you prefer"],
@@ -97,7 +97,7 @@ EXAMPLE_PHRASES: dict[str, list[str]] = {
                              "refund you the double charge of €12.50 ourselves"],
     "address-problem": ["order 4521", "Royal Mail could not deliver the parcel (LX123456789CN)", "returned it to us",
                         "send it again at no cost", "full delivery address"],
-    "delay-notice": ["order 4521", "because of a delay at our supplier", "by December 3, 2026",
+    "delay-notice": ["order 4521", "because of a stock shortage at our supplier", "by December 3, 2026",
                      "cancel your order and refund you in full"],
     "presale-delivery": ["the linen shirt", "within 2 business days by tracked airmail",
                          "to Germany then usually takes 7 to 12 business days",
@@ -383,7 +383,8 @@ CHANNEL_PHRASES: list[tuple[str, dict[str, str], dict[str, list[str]]]] = [
         "email": ["If anything in that address is missing or has changed, please tell us in your reply"],
     }),
     ("cancellation-request", {}, {
-        "amazon": ["the cancellation is made in your order on Amazon", "the refund goes through Amazon"],
+        "amazon": ["we will cancel it there, and you will see the cancellation in your order",
+                   "the refund goes through Amazon"],
         "email": ["We will refund €12.50 to your original payment method"],
     }),
     ("cancellation-request", {"order_status": "shipped"}, {
@@ -391,7 +392,7 @@ CHANNEL_PHRASES: list[tuple[str, dict[str, str], dict[str, list[str]]]] = [
         "email": ["we will send you a prepaid return label"],
     }),
     ("close-dispute", {}, {
-        "amazon": ["Your claim for order 4521"],
+        "amazon": ["Your A-to-z Guarantee claim for order 4521"],
         "ebay": ["Your request for order 4521"],
         "etsy": ["Your case for order 4521"],
         "email": ["Your dispute for order 4521"],
@@ -443,6 +444,10 @@ CHANNEL_PHRASES: list[tuple[str, dict[str, str], dict[str, list[str]]]] = [
     ("outside-return-window", {}, {
         "amazon": ["Please start the return from your order on Amazon"],
         "email": ["Our return address is: Harbour Home Goods, 12 Quay Street"],
+    }),
+    ("partial-refund", {}, {
+        "amazon": ["open a return for this order in your Amazon orders", "send you the partial refund straight away"],
+        "email": ["Please reply to tell us which you prefer"],
     }),
     ("presale-delivery", {}, {
         "amazon": ["by requesting a return from your orders on Amazon"],
@@ -891,4 +896,5 @@ def test_missing_items_keeps_the_seed_paragraph(library: Library) -> None:
     scenario = library.find("missing-items")
     for values in (example_values(scenario), required_values(scenario)):
         body = render(library, scenario, values).body
-        assert f"\n\n{SEED_PARAGRAPH}\n\n{SEED_THANKS}\n\n" in body
+        assert f"\n\n{SEED_PARAGRAPH}\n\n" in body and f"\n\n{SEED_THANKS}\n\n" in body
+        assert body.index(SEED_PARAGRAPH) < body.index(SEED_THANKS)
