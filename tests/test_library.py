@@ -258,7 +258,7 @@ CHOICE_PHRASES: dict[str, dict[str, dict[str, list[str]]]] = {
         },
     },
     "faulty-item": {
-        "evidence": {
+        "proof": {
             "video": ["a short video showing the fault", "seen the video"],
             "photos": ["a few photos showing the fault", "As soon as we have the photos"],
         },
