@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -170,8 +170,13 @@ def _value_sets(scenario: Scenario, lang: str) -> Iterator[dict[str, str]]:
         yield values
 
 
-def _channel_problems(scenario: Scenario, template: Any, language: str, path: Path) -> list[Problem]:
-    """Findings of each declared channel's rules on the replies it may carry (see the ``channel`` rule)."""
+def _channel_problems(
+    scenario: Scenario, template: Any, language: str, path: Path, reported: Collection[str] = ()
+) -> list[Problem]:
+    """Findings of each declared channel's rules on the replies it may carry (see the ``channel`` rule).
+
+    A template error is reported once, and not at all when ``reported`` (the messages the render
+    rule already gave for this file) holds it."""
     from replykit.channels.lint import lint
     from replykit.packs.fields import resolve_values
     from replykit.rendering.templates import render
@@ -194,8 +199,8 @@ def _channel_problems(scenario: Scenario, template: Any, language: str, path: Pa
                 reply = render(template, scenario, values, lang=language, channel=channel)
             except ReplykitError as exc:
                 problem = _from_error("render", exc, scenario.id)
-                if (channel, problem.message) not in seen:
-                    seen.add((channel, problem.message))
+                if ("render", problem.message) not in seen and problem.message not in reported:
+                    seen.add(("render", problem.message))
                     problems.append(
                         problem._replace(message=f"{problem.message} (on {channel}, with {shown or 'the examples'})")
                     )
@@ -472,7 +477,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
                 found = _paragraph_problem(scenario, path, reply.body)
                 if found:
                     problems.append(found)
-        problems += _channel_problems(scenario, template, language, path)
+        problems += _channel_problems(scenario, template, language, path, {message for message, _ in seen})
     return problems
 
 
