@@ -176,3 +176,25 @@ def test_list_says_which_languages_come_from_another_pack(make_pack: MakePack) -
     rows = json.loads(run("list", "--templates-dir", str(pack), "--json")[1])
     sources = next(row for row in rows if row["id"] == "late-delivery")["language_sources"]
     assert sources["de"] == "--templates-dir" and sources["en"] == "built-in"
+
+
+@pytest.mark.parametrize(
+    ("example", "message"),
+    [
+        ('"3/12/2026"', "field 'when': example '3/12/2026': expected a date as YYYY-MM-DD, such as 2026-12-03"),
+        (
+            '{en: "2026-12-03", de: "3.12.2026"}',
+            "field 'when': example (de) '3.12.2026': expected a date as YYYY-MM-DD, such as 2026-12-03",
+        ),
+    ],
+    ids=["one", "per-language"],
+)
+def test_check_reports_an_example_its_field_refuses(make_pack: MakePack, example: str, message: str) -> None:
+    yaml_text = (
+        f"title: T\nsummary: S\nfields:\n  name:\n  when:\n    type: date\n    default: ''\n    example: {example}\n"
+    )
+    pack = make_pack({"r/scenario.yaml": yaml_text, "r/en.j2": "Subject: Hi\n\nDear {{ name }},\n\nHi.\n"})
+    found = [(p.rule, p.message) for p in check_scenarios(library_for([pack]), ["r"], partial_roots=[pack])]
+    assert ("example", message) in found
+    code, out, _ = run("render", "r", "--name", "Zoe", "--templates-dir", str(pack))
+    assert (code, out) == (0, "Dear Zoe,\n\nHi.\n")  # a reply never uses an example

@@ -22,6 +22,7 @@ Rules (ids as printed):
   it does not refuse there, at the example values, with an order id in that channel's format),
   breaks a rule of that channel (its severity is the rule's);
 - ``channels`` (warning): a channel left out of ``channels:`` with no ``refuse`` entry saying why;
+- ``example``: a field's example value (in any language) that its type or choices refuse;
 - ``unused-partial`` (warning): a file in ``_partials/`` that no template includes.
 """
 
@@ -232,6 +233,28 @@ def _channel_problems(
     return problems
 
 
+def _example_problems(scenario: Scenario) -> list[Problem]:
+    """Example values that their field's type or choices refuse (load checks only their shape)."""
+    problems = []
+    for f in scenario.fields:
+        for lang, raw in (("", f.example), *f.examples):
+            if raw is None:
+                continue
+            try:
+                f.parse(raw)
+            except ValueError as exc:
+                where = f" ({lang})" if lang else ""
+                problems.append(
+                    Problem(
+                        "example",
+                        f"field '{f.name}': example{where} {raw!r}: {exc}",
+                        scenario.path,
+                        scenario=scenario.id,
+                    )
+                )
+    return problems
+
+
 def _channels_problems(scenario: Scenario) -> list[Problem]:
     """Channels left out of ``channels:`` that no whole-scenario ``refuse`` entry explains."""
     from replykit.channels import NAMES
@@ -400,6 +423,9 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem("load", f"cannot read: {exc}", path, scenario=scenario.id))
     problems += _channels_problems(scenario)
+    problems += _example_problems(scenario)
+    if any(p.rule == "example" for p in problems):
+        return problems  # every rendering below would stop at the same value
     known = {f.name for f in scenario.fields} | set(EXTRA_NAMES)
     partial_names: dict[str, set[str]] = {}
     default_names = _names_used(env, _body_of(sources.get(scenario.language, "")), partial_names)

@@ -227,14 +227,13 @@ def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
         example=example,
         examples=examples,
     )
-    given = [("default", result.default)] + [("example", raw) for raw in (result.example, *dict(examples).values())]
-    for key, raw in given:
-        if raw is None or (key == "default" and raw == ""):
-            continue
+    # The default is checked here, since a reply may use it; examples only feed previews and
+    # `replykit check`, which checks them (parsing a currency example would load Babel at every start).
+    if result.default:
         try:
-            result.parse(raw)
+            result.parse(result.default)
         except ValueError as exc:
-            raise _fail(path, spec.line_of(key), f"field '{name}': {key} {raw!r}: {exc}") from None
+            raise _fail(path, spec.line_of("default"), f"field '{name}': default {result.default!r}: {exc}") from None
     return result
 
 
