@@ -233,7 +233,7 @@ def test_rejected_orders_are_reported_kept_and_the_run_goes_on(
     assert lines[1].startswith("rejected: row 5, order 4: the reply breaks 1 rule of ebay") and "[phone]" in lines[1]
     assert result.stderr.splitlines()[-1] == "note: batch: 3 written, 2 rejected"
     kept = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8"))))
-    assert kept[0] == ["order_id", "name", "items", "expected_date", "country", "reason"]
+    assert kept[0] == ["order_id", "name", "items", "expected_date", "country", "replykit reason"]
     assert [row[:5] for row in kept[1:]] == [
         ["2", "", "Cup", "", "FR"],
         ["4", "Call +49 30 1234 5678", "Cap", "", "US"],
@@ -296,7 +296,7 @@ def test_an_existing_output_is_replaced_only_with_force(
     done = batch(replykit_bin, pack, str(export), *DATE, "--format", fmt, "-o", str(output), "--rejects",
                  str(rejects), "--force")  # fmt: skip
     assert (done.returncode, done.stdout) == (errors.ROWS_REJECTED, "")
-    assert "Hello Ana" in output.read_text() and rejects.read_text().startswith("order_id,name,reason")
+    assert "Hello Ana" in output.read_text() and rejects.read_text().startswith("order_id,name,replykit reason")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -306,7 +306,7 @@ def test_rejects_keep_the_exports_form(replykit_bin: str, make_pack: MakePack, t
     result = batch(replykit_bin, make_pack(PACK), str(export), *DATE, "--rejects", str(rejects))
     assert result.returncode == errors.ROWS_REJECTED
     assert rejects.read_bytes().startswith(b"\xff\xfe")
-    assert rejects.read_text(encoding="utf-16").splitlines()[0] == "order_id\tname\treason"
+    assert rejects.read_text(encoding="utf-16").splitlines()[0] == "order_id\tname\treplykit reason"
 
 
 def test_the_python_api(make_pack: MakePack, tmp_path: Path) -> None:
@@ -365,3 +365,21 @@ def test_an_order_the_writer_refuses_is_rejected_and_the_run_goes_on(make_pack: 
     summary = write_batch(run_batch(request), writer, on_rejected=seen.append)
     assert (summary.written, summary.rejected, writer.state, writer.written) == (2, 1, "committed", ["1", "3"])
     assert [(r.order.order_id, r.code) for r in seen] == [("2", errors.UNSAFE_HEADER)]
+
+
+def test_a_fixed_rejects_file_runs_again_as_it_is(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> None:
+    """The reason column feeds no field (not even one named `reason`) and is not added twice."""
+    files = {**PACK, "notice/scenario.yaml": PACK["notice/scenario.yaml"] + "  reason:\n            default: ''\n"}
+    files["notice/en.j2"] = files["notice/en.j2"].replace(".\n", "{% if reason %} ({{ reason }}){% endif %}.\n")
+    pack = make_pack(files)
+    export, rejects, again = tmp_path / "orders.csv", tmp_path / "rejects.csv", tmp_path / "again.csv"
+    export.write_text(table([["order_id", "name"], ["1", "Ana"], ["2", ""]]), encoding="utf-8")
+    result = batch(replykit_bin, pack, str(export), *DATE, "--rejects", str(rejects))
+    assert result.returncode == errors.ROWS_REJECTED, result.stderr
+    result = batch(replykit_bin, pack, str(rejects), *DATE, "--rejects", str(again))
+    assert result.returncode == errors.ROWS_REJECTED, result.stderr
+    assert again.read_text(encoding="utf-8").splitlines()[0] == "order_id,name,replykit reason"
+    rejects.write_text(rejects.read_text(encoding="utf-8").replace("2,,", "2,Bo,"), encoding="utf-8")
+    result = batch(replykit_bin, pack, str(rejects), *DATE)
+    assert result.returncode == 0, result.stderr
+    assert [r["body"] for r in records(result.stdout)] == ["Hello Bo,  by 2026-12-03.\n"]

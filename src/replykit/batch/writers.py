@@ -210,6 +210,10 @@ def open_writer(
     return JsonlWriter(sink) if fmt == "jsonl" else CsvWriter(sink, fields=fields)
 
 
+REASON_COLUMN = "replykit reason"
+"""The column ``--rejects`` adds with each order's reason."""
+
+
 class RejectsWriter:
     """``--rejects FILE``: each rejected order's original rows, in the export's own form, plus a reason.
 
@@ -226,12 +230,15 @@ class RejectsWriter:
         self.file = AtomicFile(path, replace=force, label=f"--rejects {path}", exists_hint=_EXISTS_HINT)
         self._encode = codecs.getincrementalencoder(export.encoding if export.format != "jsonl" else "utf-8")().encode
         header = [name.strip() for name in export.header]
-        self.reason = "replykit reason" if "reason" in header else "reason"
+        # Not a field name (those have no space), so a fixed rejects file can be run again as it is:
+        # the reason neither feeds a field such as delay-notice's `reason` nor is added twice.
+        self.reason = REASON_COLUMN
+        self._again = REASON_COLUMN in header
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, delimiter=export.delimiter or ",", lineterminator="\r\n")
         self._header = header
         if export.format != "jsonl":
-            self._row([*export.header, self.reason])
+            self._row(list(export.header) if self._again else [*export.header, self.reason])
 
     def _row(self, cells: Sequence[str]) -> None:
         self._csv.writerow(cells)
@@ -244,7 +251,9 @@ class RejectsWriter:
 
         for raw in item.order.raw or ({},):
             if self.export.format == "jsonl":
-                self.file.write(json_line({**raw, "reason": item.reason}).encode("utf-8", "surrogateescape"))
+                self.file.write(json_line({**raw, REASON_COLUMN: item.reason}).encode("utf-8", "surrogateescape"))
+            elif self._again:
+                self._row([item.reason if name == REASON_COLUMN else str(raw.get(name, "")) for name in self._header])
             else:
                 self._row([str(raw.get(name, "")) for name in self._header] + [item.reason])
 
