@@ -113,12 +113,27 @@ def test_channel_declarations_are_checked(make_pack: MakePack, yaml_text: str, r
         (["--channel", "email"], 0, "we send it again (email)."),
         ([], 0, "we send it again."),
         (["--channel", "amazon"], errors.CHANNEL_RULES, "r may not be sent on amazon: the parcel goes to an address"),
-        (["--channel", "ebay"], errors.CHANNEL_RULES, "r may not be sent on ebay: on eBay you may ship only"),
+        (
+            ["--channel", "ebay"],
+            errors.CHANNEL_RULES,
+            "r with --remedy reship may not be sent on ebay: on eBay you may ship only",
+        ),
         (["--channel", "ebay", "--remedy", "refund"], 0, "we refund it (ebay, eBay)."),
         (["--channel", "walmart", "--remedy", "refund"], errors.CHANNEL_RULES, "it fits email, etsy, ebay"),
+        (["--channel", "ebay"], errors.CHANNEL_RULES, "choose another --remedy for ebay, or another channel"),
         (["--channel", "ebya"], errors.USAGE, "unknown channel 'ebya'; did you mean ebay?"),
     ],
-    ids=["fit", "fit-email", "no-channel", "refused", "choice-refused", "other-choice-fits", "hint", "unknown"],
+    ids=[
+        "fit",
+        "fit-email",
+        "no-channel",
+        "refused",
+        "choice-refused",
+        "other-choice-fits",
+        "hint",
+        "choice-hint",
+        "unknown",
+    ],  # fmt: skip
 )
 def test_a_refused_channel_or_choice_is_not_rendered(
     make_pack: MakePack, replykit_bin: str, args: list[str], code: int, says: str
@@ -136,7 +151,7 @@ def test_the_profile_channel_is_refused_too(make_pack: MakePack) -> None:
     pack = pack_with(make_pack, FITTING)
     assert run("config", "set", "channel", "amazon")[0] == 0
     code, out, err = run("render", "r", "--name", "Zoe", "--templates-dir", str(pack))
-    assert (code, out) == (errors.CHANNEL_RULES, "") and "may not be sent on amazon" in err
+    assert (code, out) == (errors.CHANNEL_RULES, "") and "may not be sent on amazon (the profile's channel)" in err
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,7 @@ class Composer:
         lang_source: str = "--lang",
         ask: Ask | None = None,
         channel: str | None = None,
+        channel_source: str = "--channel",
         on_notice: Notify | None = None,
     ) -> Composed:
         """Render one reply.
@@ -125,7 +126,7 @@ class Composer:
             notice(choice.notice)
         values = _resolve(scenario, dict(cli or {}), data, profile.field_values if profile else {}, ask)
         if channel:
-            check_fit(scenario, channel, values)
+            check_fit(scenario, channel, values, source=channel_source)
         from replykit.rendering.templates import render
 
         template = self._template(scenario, choice.language, notice)
@@ -133,9 +134,10 @@ class Composer:
         return Composed(reply, scenario, tuple(notices))
 
 
-def check_fit(scenario: Scenario, channel: str, values: Mapping[str, Any]) -> None:
+def check_fit(scenario: Scenario, channel: str, values: Mapping[str, Any], *, source: str = "--channel") -> None:
     """Raise ChannelRulesBroken when ``scenario`` (or the choice in ``values``) refuses ``channel``,
-    with the scenario's reason; UsageError for a channel replykit does not know."""
+    with the scenario's reason; UsageError for a channel replykit does not know. ``source`` names
+    where the channel came from (``--channel``, the profile) in the message."""
     from replykit.channels import NAMES
 
     if channel not in NAMES:
@@ -145,16 +147,23 @@ def check_fit(scenario: Scenario, channel: str, values: Mapping[str, Any]) -> No
         raise UsageError(
             f"unknown channel {channel!r}" + (f"; {hint}" if hint else ""), hint="channels: " + ", ".join(NAMES)
         )
-    reason = scenario.refusal(channel, dict(values))
-    if reason is not None:
-        fits = [name for name in scenario.channels if not any(r.applies(name, dict(values)) for r in scenario.refusals)]
+    refusal = scenario.refused_by(channel, dict(values))
+    if refusal is None:
+        return
+    where = f"on {channel}" + ("" if source == "--channel" else f" ({source})")
+    if refusal.when:
+        chosen = " and ".join(f"--{name.replace('_', '-')} {values.get(name)}" for name, _ in refusal.when)
+        options = " or ".join(f"--{name.replace('_', '-')}" for name, _ in refusal.when)
         raise ChannelRulesBroken(
-            f"{scenario.id} may not be sent on {channel}: {reason}",
-            hint=("it fits " + ", ".join(fits) if fits else "it fits no channel with these choices")
-            + "; see 'replykit show "
-            + scenario.id
-            + "'",
+            f"{scenario.id} with {chosen} may not be sent {where}: {refusal.reason}",
+            hint=f"choose another {options} for {channel}, or another channel; see 'replykit show {scenario.id}'",
         )
+    fits = [name for name in scenario.channels if not any(r.applies(name, dict(values)) for r in scenario.refusals)]
+    raise ChannelRulesBroken(
+        f"{scenario.id} may not be sent {where}: {refusal.reason}",
+        hint=("it fits " + ", ".join(fits) if fits else "it fits no channel with these choices")
+        + f"; see 'replykit show {scenario.id}'",
+    )
 
 
 def _resolve(
@@ -325,6 +334,7 @@ def render_request(
         lang=request.lang,
         ask=ask if request.data != "-" else None,
         channel=channel,
+        channel_source="--channel" if request.channel else "the profile's channel",
         on_notice=on_notice,
     )
     findings: tuple[Finding, ...] = ()

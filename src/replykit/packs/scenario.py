@@ -75,14 +75,19 @@ class Scenario:
     refusals: tuple[Refusal, ...] = ()
     """Channels refused for the whole scenario or for some of its choices, each with its reason."""
 
-    def refusal(self, channel: str, values: dict[str, Any]) -> str | None:
-        """Why a reply with these values may not go to ``channel``, or None when it may."""
+    def refused_by(self, channel: str, values: dict[str, Any]) -> Refusal | None:
+        """The refusal that keeps a reply with these values from ``channel``, or None when it may go there."""
         for refusal in self.refusals:
             if refusal.applies(channel, values):
-                return refusal.reason
+                return refusal
         if channel not in self.channels:
-            return f"its 'channels:' ({', '.join(self.channels)}) leave {channel} out"
+            return Refusal((channel,), f"its 'channels:' ({', '.join(self.channels)}) leave {channel} out")
         return None
+
+    def refusal(self, channel: str, values: dict[str, Any]) -> str | None:
+        """Why a reply with these values may not go to ``channel``, or None when it may."""
+        found = self.refused_by(channel, values)
+        return found.reason if found else None
 
     @property
     def languages(self) -> tuple[str, ...]:
