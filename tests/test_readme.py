@@ -19,7 +19,7 @@ def test_worked_example_renders_as_shown(tmp_path: Path, monkeypatch) -> None:  
     yaml_text, template = re.findall(r"```(?:yaml|jinja)\n(.*?)```", section, re.S)
     console = re.search(r"```console\n\$ (replykit .*?)\n(.*?)```", section, re.S)
     assert console is not None
-    scenario = tmp_path / "my-pack" / "invoice-request"
+    scenario = tmp_path / "my-pack" / "company-invoice"
     scenario.mkdir(parents=True)
     (scenario / "scenario.yaml").write_text(yaml_text, encoding="utf-8")
     (scenario / "en.j2").write_text(template, encoding="utf-8")
@@ -27,6 +27,9 @@ def test_worked_example_renders_as_shown(tmp_path: Path, monkeypatch) -> None:  
     result = CliRunner().invoke(app, shlex.split(console.group(1))[1:])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == console.group(2)
+    # As the README says, the pack passes its own check.
+    checked = CliRunner().invoke(app, ["check", "--templates-dir", "my-pack"])
+    assert checked.exit_code == 0 and checked.stderr.endswith("0 errors, 0 warnings\n"), checked.stderr
 
 
 def test_the_library_section_is_current() -> None:
