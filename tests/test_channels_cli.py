@@ -71,3 +71,11 @@ def test_lint_lists_its_rules_with_sources() -> None:
     assert (
         rules["email"]["channels"]["amazon"]["severity"] == "error" and rules["email"]["channels"]["amazon"]["source"]
     )
+
+
+def test_lint_rules_read_in_general_words() -> None:
+    code, out, _ = run("lint", "--rules", "--json")
+    rules = json.loads(out)
+    assert code == 0 and rules
+    for rule in rules:
+        assert "{" not in rule["message"] + rule["fix"], rule

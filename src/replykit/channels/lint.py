@@ -71,14 +71,32 @@ class RuleInfo:
     channels: tuple[ChannelUse, ...]
 
 
+_IN_GENERAL = {
+    "length": ("the reply is longer than the channel takes", "shorten it to the channel's limit"),
+    "public-order-id": (
+        "a public reply quotes the order id, which ties the review to the buyer's order",
+        "leave the order id out; talk about the order in private messages",
+    ),
+    "order-id": ("the reply does not quote the order id", "quote the order id, in the channel's format"),
+    "order-id-format": ("the order id is not in the channel's format", "check the order id against the order page"),
+    "language": ("the reply is not in the buyer's language", "reply in the buyer's language"),
+    "channel-language": (
+        "the reply is not in the language the channel's customer care uses",
+        "reply in the channel's language",
+    ),
+}
+"""What ``lint --rules`` says for the rules whose message names values known only when one fires."""
+
+
 def rules_table() -> tuple[RuleInfo, ...]:
-    """Every rule, in table order, with its severity and source on each channel where it applies."""
+    """Every rule, in table order, with its severity and source on each channel where it applies;
+    message and fix in general words (the values a finding names appear only in findings)."""
     return tuple(
         RuleInfo(
             rule.id,
             rule.family,
-            rule.message,
-            rule.fix,
+            _IN_GENERAL.get(rule.id, (rule.message, rule.fix))[0],
+            _IN_GENERAL.get(rule.id, (rule.message, rule.fix))[1],
             tuple(
                 ChannelUse(channel, uses[rule.id].severity, uses[rule.id].source.cite)
                 for channel, uses in CHANNELS.items()
