@@ -227,8 +227,8 @@ def test_rejected_orders_are_reported_kept_and_the_run_goes_on(
     assert written[2]["notices"][0].startswith("ship country SE reads ") or "SE" in written[2]["notices"][0]
     lines = [line for line in result.stderr.splitlines() if line.startswith("rejected:")]
     assert (
-        lines[0]
-        == "rejected: row 3, order 2: missing required field: name (pass --name ... (or --set FIELD=VALUE, or --data FILE))"
+        lines[0] == "rejected: row 3, order 2: missing required field: name (this order's row gives no value; "
+        "fill the column, or give every order one with --set FIELD=VALUE)"
     )
     assert lines[1].startswith("rejected: row 5, order 4: the reply breaks 1 rule of ebay") and "[phone]" in lines[1]
     assert result.stderr.splitlines()[-1] == "note: batch: 3 written, 2 rejected"
@@ -383,3 +383,30 @@ def test_a_fixed_rejects_file_runs_again_as_it_is(replykit_bin: str, make_pack: 
     result = batch(replykit_bin, pack, str(rejects), *DATE)
     assert result.returncode == 0, result.stderr
     assert [r["body"] for r in records(result.stdout)] == ["Hello Bo,  by 2026-12-03.\n"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        ([], errors.MISSING_FIELDS, "missing required field: expected_date: no option, profile key or column gives it"),
+        (["--set", "expected_date=2026-12-03", "--set", "mode=fast", "--channel", "ebay"], errors.CHANNEL_RULES,
+         "notice with --mode fast may not be sent on ebay"),
+        (["--set", "expected_date=2026-12-03", "--channel", "ebay"], errors.CHANNEL_RULES,
+         "notice with --mode fast may not be sent on ebay"),  # the default, which no column overrides
+    ],
+    ids=["required-field-nothing-gives", "refused-choice-on-the-command-line", "refused-default"],
+)  # fmt: skip
+def test_what_would_reject_every_order_stops_before_any_row(
+    replykit_bin: str, make_pack: MakePack, tmp_path: Path, args: list[str], code: int, says: str
+) -> None:
+    files = {**PACK}
+    files["notice/scenario.yaml"] = PACK["notice/scenario.yaml"].replace(
+        "        fields:\n",
+        "        refuse:\n          - channels: [ebay]\n            when: {mode: fast}\n            reason: not on eBay\n"
+        "        fields:\n          mode:\n            choices: [fast, slow]\n            default: fast\n",
+    )
+    export = tmp_path / "orders.csv"
+    export.write_text(table([["order_id", "name"], ["1", "Ana"], ["2", "Bo"]]), encoding="utf-8")
+    result = batch(replykit_bin, make_pack(files), str(export), *args)
+    assert (result.returncode, result.stdout) == (code, ""), result.stderr
+    assert says in result.stderr and "rejected:" not in result.stderr

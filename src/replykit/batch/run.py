@@ -30,7 +30,15 @@ from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from replykit.batch.model import Order, Rejected, Writer, Written
-from replykit.errors import INVALID_VALUE, InvalidAddress, InvalidValue, ReplykitError, UnsafeHeader, UsageError
+from replykit.errors import (
+    INVALID_VALUE,
+    InvalidAddress,
+    InvalidValue,
+    MissingFields,
+    ReplykitError,
+    UnsafeHeader,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from replykit.batch.exports import Columns, Export, OrderReader
@@ -116,6 +124,13 @@ class BatchRun(Iterator["Written | Rejected"]):
             return Rejected(order, order.problem, INVALID_VALUE)
         try:
             return self._compose(order)
+        except MissingFields as exc:
+            names = ", ".join(exc.missing)
+            plural = "s" if len(exc.missing) > 1 else ""
+            rows = "rows give" if len(order.rows) > 1 else "row gives"
+            reason = f"missing required field{plural}: {names} (this order's {rows} no value; "
+            reason += "fill the column, or give every order one with --set FIELD=VALUE)"
+            return Rejected(order, reason, exc.exit_code)
         except ReplykitError as exc:
             return Rejected(order, one_line(exc), exc.exit_code)
 
@@ -285,6 +300,13 @@ def run_batch(
     except BaseException:
         export.close()
         raise
+    try:
+        _check_every_order_can_work(
+            scenario, columns, cli, profile.field_values, channel, open_header=export.format == "jsonl"
+        )
+    except BaseException:
+        export.close()
+        raise
     reader = OrderReader(export, columns, list_fields=[f.name for f in scenario.fields if f.type == "list"])
     return BatchRun(
         composer=composer,
@@ -297,6 +319,44 @@ def run_batch(
         request=request,
         channel=channel,
     )
+
+
+def _check_every_order_can_work(
+    scenario: Scenario,
+    columns: Columns,
+    cli: Mapping[str, str],
+    profile: Mapping[str, str],
+    channel: str | None,
+    *,
+    open_header: bool,
+) -> None:
+    """What would reject every order, found before any row is read: a required field that no
+    option, profile key or column gives (MissingFields), or a choice the channel refuses made for
+    every order, on the command line or by a default no column overrides (ChannelRulesBroken)."""
+    from replykit.pipeline import check_fit
+
+    from_columns = {f.name for f in scenario.fields if columns.get(f.name)}
+    if not open_header:  # JSON Lines may name a key on any line; there the row decides
+        missing = [
+            f.name for f in scenario.fields if f.required and f.name not in cli and f.name not in profile
+            and f.name not in from_columns
+        ]  # fmt: skip
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            raise MissingFields(
+                f"missing required field{plural}: {', '.join(missing)}: no option, profile key or column gives "
+                f"{'them' if plural else 'it'}, so every order would be rejected",
+                missing=tuple(missing),
+                hint="give every order one with --set FIELD=VALUE, or read a column with --map FIELD=COLUMN"
+                + ("" if columns.fields else " (no column matched: is --preset missing?)"),
+            )
+    if channel:
+        fixed = {
+            f.name: cli.get(f.name, profile.get(f.name, f.default))
+            for f in scenario.fields
+            if f.name in cli or (f.name not in from_columns and not open_header)
+        }
+        check_fit(scenario, channel, fixed)
 
 
 def _check_cli_values(scenario: Scenario, cli: Mapping[str, str]) -> None:
