@@ -168,6 +168,7 @@ class Case:
     stdout: tuple[str, ...] = ()
     """Substrings of stdout."""
     stdin: str = os.devnull
+    close_stdin: bool = False
     close_stdout: bool = False
     close_stderr: bool = False
     check: Check | None = None
@@ -682,6 +683,86 @@ SANDBOX: dict[str, Case] = {
 }
 # fmt: on
 
+
+def B(orders: str, *args: str) -> tuple[str, ...]:
+    """``batch s ORDERS`` from the case's pack, with more arguments."""
+    return ("batch", "s", orders, "--templates-dir", "{pack}", *args)
+
+
+ORDERS_HEADER = "order_id,name,to\n"
+
+
+def orders_file(relative: str, data: str | bytes) -> Prepare:
+    return file_of(relative, (ORDERS_HEADER.encode() + data) if isinstance(data, bytes) else ORDERS_HEADER + data)
+
+
+def unchanged(relative: str, data: str) -> Check:
+    def check(ctx: Ctx, result: Result) -> None:
+        assert Path(ctx.sub(relative)).read_text() == data, f"{relative} was replaced"
+
+    return check
+
+
+def absent(relative: str) -> Check:
+    def check(ctx: Ctx, result: Result) -> None:
+        assert not os.path.lexists(ctx.sub(relative)), f"{relative} was written"
+
+    return check
+
+
+def stderr_under(size: int) -> Check:
+    def check(ctx: Ctx, result: Result) -> None:
+        assert len(result.stderr) < size, f"{len(result.stderr):,} bytes on stderr"
+
+    return check
+
+
+# 4,000 good rows (more than the 64 KiB read to sniff the file, and than one block of decoding), then a bad one.
+MANY_ROWS = b"".join(b"%d,Ana,a%d@example.com\n" % (n, n) for n in range(1, 4000))
+JSONL_OK = '{"order_id": "1", "name": "Ana"}\n'
+DEEP_JSON = '{"order_id": "2", "name": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+ONE_ORDER = ORDERS_HEADER + "1,Ana,a@example.com\n"
+
+# fmt: off
+BATCH: dict[str, Case] = {
+    "invalid-utf8-after-64k-names-its-row": Case(B("{tmp}/o.csv"), prepare=orders_file("{tmp}/o.csv", MANY_ROWS + b"4000,Bo\xe9,b@example.com\n"), code=errors.INVALID_VALUE, message=("o.csv: row 4001: not utf-8 text (byte 0xE9)", "iconv")),
+    "invalid-utf8-after-64k-jsonl-names-its-line": Case(B("{tmp}/o.jsonl"), prepare=file_of("{tmp}/o.jsonl", JSONL_OK.encode() * 3000 + b'{"order_id": "2", "name": "B\xe9"}\n'), code=errors.INVALID_VALUE, message=("o.jsonl: line 3001: not utf-8 text (byte 0xE9)",)),
+    "invalid-utf8-output-not-written": Case(B("{tmp}/o.csv", "-o", "{tmp}/r.jsonl"), prepare=orders_file("{tmp}/o.csv", MANY_ROWS + b"4000,Bo\xe9,b@example.com\n"), code=errors.INVALID_VALUE, message=("row 4001",), check=absent("{tmp}/r.jsonl")),
+    "invalid-utf16-in-head": Case(B("{tmp}/o.csv"), prepare=file_of("{tmp}/o.csv", ONE_ORDER.encode("utf-16") + b"\x00\xd8,\x00"), code=errors.INVALID_VALUE, message=("o.csv: is not UTF-16 text",)),
+    "huge-cell": Case(B("{tmp}/o.csv"), prepare=orders_file("{tmp}/o.csv", "1," + "A" * 5_000_000 + ",a@example.com\n"), code=errors.INVALID_VALUE, message=("row 2: a cell is longer than 131,072 characters", "quote")),
+    "jsonl-deeply-nested": Case(B("{tmp}/o.jsonl"), prepare=file_of("{tmp}/o.jsonl", JSONL_OK + DEEP_JSON), code=errors.ROWS_REJECTED, message=("line 2: JSON nested too deeply",)),
+    "jsonl-deeply-nested-first-line": Case(B("{tmp}/o.jsonl"), prepare=file_of("{tmp}/o.jsonl", DEEP_JSON), code=errors.ROWS_REJECTED, message=("line 1: JSON nested too deeply",)),
+    "json-top-level-array": Case(B("{tmp}/o.json"), prepare=file_of("{tmp}/o.json", '[{"order_id": "1", "name": "Ana"}]\n'), code=errors.INVALID_VALUE, message=("is a JSON array", "jq -c")),
+    "stdin-closed": Case(B("-"), close_stdin=True, code=errors.INPUT_OUTPUT, message=("<stdin>: is closed",)),
+    "huge-order-id-shown-short": Case(B("{tmp}/o.csv"), prepare=orders_file("{tmp}/o.csv", "x" * 100_000 + ",Ana\x01,a@example.com\n"), code=errors.ROWS_REJECTED, message=("row 2, order xxxx", "...:"), check=stderr_under(2000)),
+    "output-is-the-export": Case(B("{tmp}/o.csv", "-o", "{tmp}/o.csv", "--force"), prepare=file_of("{tmp}/o.csv", ONE_ORDER), code=errors.USAGE, message=("--output {tmp}/o.csv: is the export being read",), check=unchanged("{tmp}/o.csv", ONE_ORDER)),
+    "rejects-is-the-export": Case(B("{tmp}/o.csv", "--rejects", "{tmp}/o.csv", "--force"), prepare=file_of("{tmp}/o.csv", ONE_ORDER), code=errors.USAGE, message=("--rejects {tmp}/o.csv: is the export being read",), check=unchanged("{tmp}/o.csv", ONE_ORDER)),
+    "rejects-links-to-the-export": Case(B("{tmp}/o.csv", "--rejects", "{tmp}/link.csv", "--force"), prepare=both(file_of("{tmp}/o.csv", ONE_ORDER), symlink("{tmp}/link.csv", "{tmp}/o.csv")), code=errors.USAGE, message=("is the export being read",), check=unchanged("{tmp}/o.csv", ONE_ORDER)),
+    "rejects-is-the-output": Case(B("{tmp}/o.csv", "-o", "{tmp}/r.jsonl", "--rejects", "{tmp}/r.jsonl"), prepare=file_of("{tmp}/o.csv", ONE_ORDER), code=errors.USAGE, message=("--rejects {tmp}/r.jsonl: is also --output",), check=absent("{tmp}/r.jsonl")),
+}
+# fmt: on
+
+CHOICE_SCENARIO = SCENARIO.replace("  amount:\n", "  opt:\n    default: a\n    choices: [a, b]\n  amount:\n")
+
+
+def refusing(extra: str) -> dict[str, str]:
+    return {"s/scenario.yaml": CHOICE_SCENARIO + extra}
+
+
+SHOW = ("show", "s", "--templates-dir", "{pack}")
+
+# fmt: off
+SCENARIO_KEYS: dict[str, Case] = {
+    "unknown-channel-shown-short": Case(SHOW, files=refusing("channels: [" + "a" * 100_000 + "]\n"), code=errors.SCENARIO_INVALID, message=("unknown channel 'aaaa", "...'"), check=stderr_under(2000)),
+    "public-list-shown-short": Case(SHOW, files=refusing("public: [" + ", ".join(["x" * 50] * 15_000) + "]\n"), code=errors.SCENARIO_INVALID, message=("'public' must be true or false, not a list",), check=stderr_under(2000)),
+    "public-mapping": Case(SHOW, files=refusing("public: {a: 1}\n"), code=errors.SCENARIO_INVALID, message=("not a mapping",)),
+    "when-choice-shown-short": Case(SHOW, files=refusing("refuse:\n  - channels: [email]\n    when: {opt: " + "z" * 100_000 + "}\n    reason: r\n"), code=errors.SCENARIO_INVALID, message=("is not a choice of opt",), check=stderr_under(2000)),
+    "reason-line-break": Case(("render", "s", "--templates-dir", "{pack}", "--channel", "email"), files=refusing('refuse:\n  - channels: [email]\n    reason: "no\\nhint: all is fine"\n'), code=errors.SCENARIO_INVALID, message=("scenario.yaml:", "'reason' must be one line", "line break")),
+    "reason-too-long": Case(SHOW, files=refusing("refuse:\n  - channels: [email]\n    reason: " + "x" * 200_000 + "\n"), code=errors.SCENARIO_INVALID, message=("scenario.yaml:", "200,000 characters"), check=stderr_under(2000)),
+    "reason-bidi-override": Case(SHOW, files=refusing('refuse:\n  - channels: [email]\n    reason: "evil \\u202e txt"\n'), code=errors.SCENARIO_INVALID, message=("U+202E",)),
+}
+# fmt: on
+
 KINDS: dict[str, dict[str, Case]] = {
     "confinement": CONFINEMENT,
     "cache": CACHE,
@@ -693,6 +774,8 @@ KINDS: dict[str, dict[str, Case]] = {
     "output": OUTPUTS,
     "special-file": SPECIAL_FILES,
     "sandbox": SANDBOX,
+    "batch": BATCH,
+    "scenario": SCENARIO_KEYS,
 }
 # Giving a folder to another user takes root. (Writing over /dev/null is refused whoever runs replykit,
 # and is what root could do harm with: those cases run for everyone.)
@@ -776,7 +859,9 @@ def _spawn(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start replykit through the launcher, with stdout or stderr closed if the case says so."""
     assert REPLYKIT is not None, "the replykit console script is not installed (pip install .)"
-    close = ",".join(fd for fd, yes in (("1", case.close_stdout), ("2", case.close_stderr)) if yes)
+    close = ",".join(
+        fd for fd, yes in (("0", case.close_stdin), ("1", case.close_stdout), ("2", case.close_stderr)) if yes
+    )
     with (
         open(case.stdin, "rb") as stdin,
         open(ctx.root / f"{name}.out", "wb") as out,

@@ -92,3 +92,6 @@ MAX_EXPORT_CELL_CHARS = 131_072
 
 MAX_ORDER_ROWS = MAX_LIST_ITEMS
 """Most rows one order of an export may span: one per item, and a list value holds at most MAX_LIST_ITEMS."""
+
+MAX_REASON_CHARS = 1000
+"""A scenario's refusal reason is one line of an error message (the built-in ones are under 250)."""

@@ -27,6 +27,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,6 +217,11 @@ def open_export(source: str, *, stdin: IO[bytes] | None = None, label: str = "")
     label = label or ("<stdin>" if source == "-" else source)
     size: int | None = None
     if source == "-":
+        if stdin is None and sys.stdin is None:  # started with stdin closed (<&-)
+            raise InputOutputError(
+                "<stdin>: is closed; '-' reads the export from stdin",
+                hint="pipe the export in (replykit batch ... - < orders.csv), or give its file",
+            )
         stream: IO[bytes] = stdin if stdin is not None else sys.stdin.buffer
     else:
         stream, size = _open_file(Path(source), label)
@@ -228,8 +234,19 @@ def open_export(source: str, *, stdin: IO[bytes] | None = None, label: str = "")
     encoding = _encoding(head, label)
     text_head = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     raw = _Prefixed(head, stream)
-    is_json = text_head.lstrip("\ufeff \t\r\n").startswith("{")
-    text = io.TextIOWrapper(io.BufferedReader(raw), encoding=encoding, newline="" if not is_json else None)
+    start = text_head.lstrip("\ufeff \t\r\n")
+    if start.startswith("["):
+        stream.close() if source != "-" else None
+        raise ExportInvalid(
+            "starts with '[': it is a JSON array; replykit reads JSON Lines, one object per line",
+            path=label,
+            hint="convert it first, for example: jq -c '.[]' orders.json > orders.jsonl",
+        )
+    is_json = start.startswith("{")
+    # Bytes that are not text decode to lone surrogates, found row by row (_undecodable), so the
+    # row named is the row that holds them, not the row being read when a block failed to decode.
+    text = io.TextIOWrapper(io.BufferedReader(raw), encoding=encoding, errors="surrogateescape",
+                            newline="" if not is_json else None)  # fmt: skip
     if is_json:
         first = _jsonl_rows(text, label)
         try:
@@ -296,10 +313,10 @@ def _encoding(head: bytes, label: str) -> str:
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        encoding = "utf-16"
     else:
         encoding = "utf-8"
-    if b"\x00" in head:
+    if b"\x00" in head and encoding != "utf-16":
         raise ExportInvalid(
             "holds NUL bytes: it looks like UTF-16 text without a byte-order mark, which replykit reads only with one",
             path=label,
@@ -309,6 +326,12 @@ def _encoding(head: bytes, label: str) -> str:
         codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < _HEAD_BYTES)
     except UnicodeDecodeError as exc:
         byte = head[exc.start]
+        if encoding == "utf-16":
+            raise ExportInvalid(
+                f"is not UTF-16 text ({exc.reason} at offset {exc.start})",
+                path=label,
+                hint=_CONVERT.replace("WINDOWS-1252", "UTF-16"),
+            ) from None
         raise ExportInvalid(
             f"is not UTF-8 (byte 0x{byte:02X} at offset {exc.start}); it was probably saved in a legacy encoding "
             "such as Windows-1252, as Excel's 'CSV (Comma delimited)' does",
@@ -343,17 +366,41 @@ def _csv_rows(text: io.TextIOWrapper, delimiter: str, label: str) -> Iterator[Ro
             record = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError as exc:  # UTF-16 that surrogateescape cannot carry
             raise ExportInvalid(
                 f"row {number + 1}: not {text.encoding} text ({exc.reason}); the rows before it were read",
                 path=label,
                 hint=_CONVERT,
             ) from None
         except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise ExportInvalid(
+                    f"row {number + 1}: a cell is longer than {MAX_EXPORT_CELL_CHARS:,} characters (or a quote "
+                    "opened there is never closed); the rows before it were read",
+                    path=label,
+                    hint="check that row's quotes, or shorten the cell",
+                ) from None
             raise ExportInvalid(f"row {number + 1}: {exc}", path=label) from None
         number += 1
+        for cell in record:
+            _undecodable(cell, f"row {number}", text.encoding, label)
         if any(cell.strip() for cell in record):
             yield Row(number, {str(i): cell for i, cell in enumerate(record)})
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable(text: str, where: str, encoding: str, label: str) -> None:
+    """ExportInvalid, naming the row or line, if ``text`` holds bytes that were not ``encoding`` text."""
+    found = _UNDECODED.search(text)
+    if found is not None:
+        byte = ord(found.group()) - 0xDC00
+        raise ExportInvalid(
+            f"{where}: not {encoding} text (byte 0x{byte:02X}); the rows before it were read",
+            path=label,
+            hint=_CONVERT + " (or the encoding it was saved in)",
+        )
 
 
 def _records(header: tuple[str, ...], rows: Iterator[Row]) -> Iterator[Row]:
@@ -375,7 +422,7 @@ def _jsonl_rows(text: io.TextIOWrapper, label: str) -> Iterator[Row]:
     while True:
         try:
             line = text.readline(MAX_EXPORT_LINE_CHARS + 1)
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError as exc:  # UTF-16 that surrogateescape cannot carry
             raise ExportInvalid(
                 f"line {number + 1}: not {text.encoding} text ({exc.reason}); the lines before it were read",
                 path=label,
@@ -391,10 +438,14 @@ def _jsonl_rows(text: io.TextIOWrapper, label: str) -> Iterator[Row]:
             continue
         if not line.strip():
             continue
+        _undecodable(line, f"line {number}", text.encoding, label)
         try:
             value = json.loads(line)
         except ValueError as exc:
             yield Row(number, {"_line": line.rstrip("\r\n")}, f"line {number}: not JSON: {exc}")
+            continue
+        except RecursionError:
+            yield Row(number, {"_line": line.rstrip("\r\n")}, f"line {number}: JSON nested too deeply to read")
             continue
         if not isinstance(value, dict):
             yield Row(number, {"_line": line.rstrip("\r\n")}, f"line {number}: expected a JSON object")

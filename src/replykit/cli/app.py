@@ -643,6 +643,7 @@ def batch(
         needs_to=mail,
     )
     from_ = _batch_sender(sender, mail=mail, fmt=fmt.value, profile=profile)
+    _distinct_files(orders, output, rejects)
     run = run_batch(request, composer=composer)
     try:
         writer = open_writer(fmt.value, output, force=force, sender=from_, stdout=console.write_stdout,
@@ -685,9 +686,31 @@ def _batch_sender(sender: str | None, *, mail: bool, fmt: str, profile: str | No
     return parse_mailbox(found[1], found[0])
 
 
+def _distinct_files(orders: str, output: Path | None, rejects: Path | None) -> None:
+    """Refuse, even with --force, an --output or --rejects that is the export itself, or each other."""
+    from replykit.errors import UsageError
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+        except OSError:
+            return False
+
+    named = [(f"--output {output}", output), (f"--rejects {rejects}", rejects)]
+    for what, path in named:
+        if path is not None and orders != "-" and same(path, Path(orders)):
+            raise UsageError(f"{what}: is the export being read", hint="write the replies and rejects to other files")
+    if output is not None and rejects is not None and same(output, rejects):
+        raise UsageError(f"--rejects {rejects}: is also --output", hint="give --rejects a file of its own")
+
+
+_SHOWN_ORDER_ID = 64
+
+
 def _report_rejected(item: Any) -> None:
     order = item.order
-    who = f", order {order.order_id}" if order.order_id else ""
+    order_id = order.order_id if len(order.order_id) <= _SHOWN_ORDER_ID else order.order_id[:_SHOWN_ORDER_ID] + "..."
+    who = f", order {order_id}" if order.order_id else ""
     console.say("rejected", f"{order.where}{who}: {item.reason}")
 
 

@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 
 from replykit.channels import NAMES as CHANNEL_NAMES
 from replykit.errors import ScenarioInvalid, ScenarioNotFound, UsageError, did_you_mean
-from replykit.limits import MAX_FIELDS, MAX_ID_CHARS
+from replykit.limits import MAX_FIELDS, MAX_ID_CHARS, MAX_REASON_CHARS
 from replykit.options import RESERVED_FIELD_NAMES
-from replykit.packs.characters import refused
+from replykit.packs.characters import refused, shown
 from replykit.packs.fields import TYPES, Field, join_list
 from replykit.packs.languages import parse_tag
 from replykit.packs.packfiles import read_pack_text
@@ -195,7 +195,8 @@ def _bool(data: LineMapping, key: str, path: Path) -> bool:
         return True
     if value in ("false", "False", "no", ""):
         return False
-    raise _fail(path, data.line_of(key), f"'{key}' must be true or false, not {value!r}")
+    what = shown(value) if isinstance(value, str) else "a list" if isinstance(value, list) else "a mapping"
+    raise _fail(path, data.line_of(key), f"'{key}' must be true or false, not {what}")
 
 
 def parse_field(name: str, spec: LineMapping, path: Path) -> Field:
@@ -375,7 +376,7 @@ def _channel_list(value: Any, what: str, path: Path, line: int) -> tuple[str, ..
             raise _fail(
                 path,
                 line,
-                f"{what}: unknown channel '{name}'" + (f"; {hint}" if hint else ""),
+                f"{what}: unknown channel {shown(name)}" + (f"; {hint}" if hint else ""),
                 hint="channels: " + ", ".join(CHANNEL_NAMES),
             )
     return tuple(dict.fromkeys(value))
@@ -398,7 +399,8 @@ def _when(entry: LineMapping, fields: tuple[Field, ...], path: Path) -> tuple[tu
             raise _fail(
                 path,
                 line,
-                f"refuse: 'when' names '{name}', which is not a field with choices" + (f"; {hint}" if hint else ""),
+                f"refuse: 'when' names {shown(name)}, which is not a field with choices"
+                + (f"; {hint}" if hint else ""),
             )
         picked = [chosen] if isinstance(chosen, str) else chosen
         if not isinstance(picked, list) or not all(isinstance(item, str) for item in picked):
@@ -408,7 +410,7 @@ def _when(entry: LineMapping, fields: tuple[Field, ...], path: Path) -> tuple[tu
                 raise _fail(
                     path,
                     line,
-                    f"refuse: '{item}' is not a choice of {name}",
+                    f"refuse: {shown(item)} is not a choice of {name}",
                     hint="choices: " + ", ".join(wanted.choices),
                 )
         result.append((name, tuple(picked)))
@@ -432,7 +434,14 @@ def _channels(data: LineMapping, fields: tuple[Field, ...], path: Path) -> tuple
         channels = _channel_list(entry.get("channels", []), "refuse: 'channels'", path, entry.line_of("channels"))
         if not channels:
             raise _fail(path, entry.line, "a 'refuse' entry needs 'channels'")
-        reason = _text(entry, "reason", path, required=True)
+        reason = _text(entry, "reason", path, required=True, one_line=True)
+        if len(reason) > MAX_REASON_CHARS:
+            raise _fail(
+                path,
+                entry.line_of("reason"),
+                f"a 'refuse' reason is {len(reason):,} characters; at most {MAX_REASON_CHARS:,} are shown",
+                hint="a reason is one sentence of an error message; put the rest in 'advice'",
+            )
         when = _when(entry, fields, path)
         if not when:
             if listed:
