@@ -266,7 +266,7 @@ def test_a_bad_json_line_is_rejected_with_its_line_and_kept(
     result = batch(replykit_bin, make_pack(PACK), str(export), *DATE, "--rejects", str(rejects))
     assert result.returncode == errors.ROWS_REJECTED
     assert [r["order_id"] for r in records(result.stdout)] == ["1", "3"]
-    assert "rejected: line 2: line 2: not JSON" in result.stderr
+    assert "rejected: line 2: not JSON" in result.stderr
     assert json.loads(rejects.read_text())["_line"] == '{"order_id": 2, name}'
 
 
@@ -410,3 +410,18 @@ def test_what_would_reject_every_order_stops_before_any_row(
     result = batch(replykit_bin, make_pack(files), str(export), *args)
     assert (result.returncode, result.stdout) == (code, ""), result.stderr
     assert says in result.stderr and "rejected:" not in result.stderr
+
+
+def test_json_lines_values_that_are_not_text(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> None:
+    export = tmp_path / "orders.jsonl"
+    export.write_text(
+        '{"order_id": "1", "name": {"first": "Ana"}}\n{"order_id": "2", "name": true}\nnot json\n', encoding="utf-8"
+    )
+    result = batch(replykit_bin, make_pack(PACK), str(export), *DATE)
+    assert result.returncode == errors.ROWS_REJECTED
+    rejected = [line for line in result.stderr.splitlines() if line.startswith("rejected:")]
+    assert rejected == [
+        "rejected: line 1, order 1: 'name' holds an object; the field name takes text",
+        "rejected: line 3: not JSON: Expecting value: line 1 column 1 (char 0)",
+    ]
+    assert [r["body"] for r in records(result.stdout)] == ["Hello true,  by 2026-12-03.\n"]

@@ -434,7 +434,7 @@ def _jsonl_rows(text: io.TextIOWrapper, label: str) -> Iterator[Row]:
         if len(line) > MAX_EXPORT_LINE_CHARS and not line.endswith("\n"):
             while line and not line.endswith("\n"):  # skip the rest of the line, a piece at a time
                 line = text.readline(MAX_EXPORT_LINE_CHARS)
-            yield Row(number, {}, f"line {number}: longer than {MAX_EXPORT_LINE_CHARS:,} characters")
+            yield Row(number, {}, f"longer than {MAX_EXPORT_LINE_CHARS:,} characters")
             continue
         if not line.strip():
             continue
@@ -442,13 +442,13 @@ def _jsonl_rows(text: io.TextIOWrapper, label: str) -> Iterator[Row]:
         try:
             value = json.loads(line)
         except ValueError as exc:
-            yield Row(number, {"_line": line.rstrip("\r\n")}, f"line {number}: not JSON: {exc}")
+            yield Row(number, {"_line": line.rstrip("\r\n")}, f"not JSON: {exc}")
             continue
         except RecursionError:
-            yield Row(number, {"_line": line.rstrip("\r\n")}, f"line {number}: JSON nested too deeply to read")
+            yield Row(number, {"_line": line.rstrip("\r\n")}, "JSON nested too deeply to read")
             continue
         if not isinstance(value, dict):
-            yield Row(number, {"_line": line.rstrip("\r\n")}, f"line {number}: expected a JSON object")
+            yield Row(number, {"_line": line.rstrip("\r\n")}, "expected a JSON object")
             continue
         yield Row(number, {str(k): v for k, v in value.items()})
 
@@ -646,9 +646,11 @@ class OrderReader(Iterator[Order]):
                         items.append(cell if isinstance(cell, str) else str(cell))
                 if items:
                     values[name] = items
+            elif isinstance(cells.get(column), (list, dict)):
+                kind = "a list" if isinstance(cells[column], list) else "an object"
+                problem = problem or f"{column!r} holds {kind}; the field {name} takes text"
             elif cells.get(column) is not None and _text(cells.get(column)) != "":
-                cell = cells[column]
-                values[name] = cell if isinstance(cell, (list, dict)) else _text(cell)
+                values[name] = _text(cells[column])
         to_column, lang_column, country_column = (self.columns.get(n) for n in ("to", "lang", "country"))
         to = _text(cells.get(to_column)) if to_column else ""
         lang = _text(cells.get(lang_column)) if lang_column else ""
@@ -671,6 +673,8 @@ def _text(value: Any) -> str:
     """A cell as text for ids, filters and addresses ('' for a missing or null one)."""
     if value is None or isinstance(value, (list, dict)):
         return ""
+    if isinstance(value, bool):  # JSON's true and false, as JSON writes them
+        return "true" if value else "false"
     return str(value).strip()
 
 
