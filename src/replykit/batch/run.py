@@ -297,10 +297,6 @@ def run_batch(
             label=export.label,
             open_header=export.format == "jsonl",
         )
-    except BaseException:
-        export.close()
-        raise
-    try:
         _check_every_order_can_work(
             scenario, columns, cli, profile.field_values, channel, open_header=export.format == "jsonl"
         )
