@@ -131,6 +131,24 @@ def sh(
     )
 
 
+SENDMAIL_STUB = """#!/bin/sh
+# A sendmail that records how it was called and what it was given.
+printf '%s\\n' "$@" > "$(dirname "$0")/argv"
+cat > "$(dirname "$0")/stdin"
+"""
+
+
+@pytest.fixture
+def sendmail_stub(tmp_path: Path) -> Path:
+    """A recording sendmail: after a run, ``argv`` and ``stdin`` beside it hold its arguments and input."""
+    folder = tmp_path / "stub"
+    folder.mkdir()
+    stub = folder / "sendmail"
+    stub.write_text(SENDMAIL_STUB)
+    stub.chmod(0o755)
+    return stub
+
+
 def headless_env(**extra: str) -> dict[str, str]:
     """The test's environment without any display, so no clipboard tool applies; ``extra`` sets variables."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME")}

@@ -384,19 +384,3 @@ def test_mutt_recalls_a_maildir_draft_and_sends_it(
     assert summary(sent) == EXPECTED[0]
     assert getaddresses([str(sent["From"])]) == [SENDER] and sent["X-Unsent"] is None
     assert maildir_messages(folder) == []
-
-
-STUB = """#!/bin/sh
-printf '%s\\n' "$@" > "$(dirname "$0")/argv"
-cat > "$(dirname "$0")/stdin"
-"""
-
-
-@pytest.fixture
-def sendmail_stub(tmp_path: Path) -> Path:
-    folder = tmp_path / "stub"
-    folder.mkdir()
-    stub = folder / "sendmail"
-    stub.write_text(STUB)
-    stub.chmod(0o755)
-    return stub

@@ -65,22 +65,6 @@ def assert_delivered(message: EmailMessage) -> None:
 
 # --- mutt ----------------------------------------------------------------------------------------
 
-STUB = """#!/bin/sh
-# A sendmail that records how it was called and what it was given.
-printf '%s\\n' "$@" > "$(dirname "$0")/argv"
-cat > "$(dirname "$0")/stdin"
-"""
-
-
-@pytest.fixture
-def sendmail_stub(tmp_path: Path) -> Path:
-    folder = tmp_path / "stub"
-    folder.mkdir()
-    stub = folder / "sendmail"
-    stub.write_text(STUB)
-    stub.chmod(0o755)
-    return stub
-
 
 def mutt(draft_arg: str, stub: Path, stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
     """mutt in batch mode: no muttrc, the stub as sendmail; it sends the draft without asking.
