@@ -157,53 +157,28 @@ def write_atomic(
     ``label`` (the path by default); any failure is an InputOutputError.
     """
     label = label or str(path)
-    folder = path.parent
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
     except UnicodeEncodeError as exc:
         raise InputOutputError(f"{label}: not valid text ({exc.reason})") from None
-    _check_target(path, label=label, replace=replace, exists_hint=exists_hint)
     if make_folder:
-        make_private_folder(folder)
+        _check_target(path, label=label, replace=replace, exists_hint=exists_hint)  # before any folder is made
+        make_private_folder(path.parent)
+    out = AtomicFile(path, replace=replace, label=label, exists_hint=exists_hint)
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputOutputError(f"{label}: cannot write in {folder}: {exc.strerror or exc}") from None
-    try:
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            _set_mode(temp, path)
-            if replace:
-                _check_target(path, label=label, replace=True)  # again: it may have changed meanwhile
-                os.replace(temp, path)
-            else:
-                _link_new(temp, path, label=label, exists_hint=exists_hint)
-        except OSError as exc:
-            if isinstance(exc, InputOutputError):
-                raise
-            raise InputOutputError(f"{label}: cannot write: {exc.strerror or exc}") from None
-        _sync_folder(folder)
-    finally:
-        if os.path.lexists(temp):
-            os.unlink(temp)
+        out.write(data)
+        out.commit()
+    except BaseException:
+        out.abort()
+        raise
 
 
 def _check_target(path: Path, *, label: str, replace: bool, exists_hint: str = "") -> None:
     """Refuse a target that is not a regular file, whatever ``replace`` says, and without it any file."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return  # nothing there yet (or a dangling symlink, which is replaced like a file)
-    except OSError as exc:
-        if exc.errno == errno.ENAMETOOLONG:
-            raise InputOutputError(
-                f"{label}: the name is too long for the file system ({len(path.name)} characters)",
-                hint="choose a shorter file name",
-            ) from None
-        return  # a problem of the folder (not a folder, no access): writing in it reports it
+    # A dangling symlink counts as nothing there: it is replaced like a file.
+    mode = _target_mode(path, label=label, follow=True, noun="file")
+    if mode is None:
+        return
     if not stat.S_ISREG(mode):
         raise InputOutputError(
             f"{label}: is {kind_of(mode)}, not a regular file; replykit replaces only regular files",
@@ -211,6 +186,23 @@ def _check_target(path: Path, *, label: str, replace: bool, exists_hint: str = "
         )
     if not replace:
         raise OutputExists(f"{label}: the file exists", hint=exists_hint)
+
+
+def _target_mode(path: Path, *, label: str, follow: bool, noun: str) -> int | None:
+    """The mode of what stands at ``path`` (following a symlink when ``follow``), or None when
+    nothing does or its folder cannot be read (writing in it then reports the problem). A name too
+    long for the file system raises InputOutputError, with a hint naming the ``noun``."""
+    try:
+        return (os.stat if follow else os.lstat)(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputOutputError(
+                f"{label}: the name is too long for the file system ({len(path.name)} characters)",
+                hint=f"choose a shorter {noun} name",
+            ) from None
+        return None
 
 
 def _link_new(temp: str, path: Path, *, label: str, exists_hint: str) -> None:
@@ -359,21 +351,13 @@ class AtomicFolder:
         self._open = True
 
     def _check_target(self) -> None:
-        try:
-            info = os.lstat(self.path)
-        except FileNotFoundError:
+        mode = _target_mode(self.path, label=self.label, follow=False, noun="folder")
+        if mode is None:
             return
-        except OSError as exc:
-            if exc.errno == errno.ENAMETOOLONG:
-                raise InputOutputError(
-                    f"{self.label}: the name is too long for the file system ({len(self.path.name)} characters)",
-                    hint="choose a shorter folder name",
-                ) from None
-            return  # a problem of the parent folder: creating the temporary folder reports it
-        if stat.S_ISLNK(info.st_mode):
+        if stat.S_ISLNK(mode):
             problem = "is a symbolic link"
-        elif not stat.S_ISDIR(info.st_mode):
-            problem = f"is {kind_of(info.st_mode)}, not a folder"
+        elif not stat.S_ISDIR(mode):
+            problem = f"is {kind_of(mode)}, not a folder"
         elif not self.replace:
             raise OutputExists(f"{self.label}: the folder exists", hint=self.exists_hint)
         else:
