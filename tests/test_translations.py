@@ -83,8 +83,9 @@ def fields_used(path: Path) -> set[str]:
 
 def left_out(path: Path) -> set[str]:
     """Fields a language file leaves out on purpose, as its ``{# unused: ... #}`` comment says."""
-    text = path.read_text(encoding="utf-8")
-    return {n.strip() for m in re.finditer(r"\{#-?\s*unused:\s*([a-z0-9_, ]+)", text) for n in m.group(1).split(",")}
+    from replykit.check import left_out_fields
+
+    return left_out_fields(path.read_text(encoding="utf-8"))
 
 
 def check_clean(library: Library, reply: Reply, lang: str, values: dict[str, Any]) -> None:

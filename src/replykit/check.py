@@ -276,7 +276,7 @@ def _channels_problems(scenario: Scenario) -> list[Problem]:
 _LEFT_OUT = re.compile(r"\{#-?\s*unused:\s*([a-z0-9_]+(?:\s*,\s*[a-z0-9_]+)*)")
 
 
-def _left_out(source: str) -> set[str]:
+def left_out_fields(source: str) -> set[str]:
     """Fields a language file leaves out on purpose, as its comment says: ``{# unused: name (why) #}``."""
     return {name.strip() for match in _LEFT_OUT.finditer(source) for name in match.group(1).split(",")}
 
@@ -459,7 +459,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
                     )
                 )
         if language != scenario.language and scenario.language in sources:
-            names |= _left_out(source) & default_names
+            names |= left_out_fields(source) & default_names
             if names != default_names:
                 dropped, added = sorted(default_names - names), sorted(names - default_names)
                 problems.append(
