@@ -178,8 +178,8 @@ def _channel_problems(
 
     A template error is reported once, and not at all when ``reported`` (the messages the render
     rule already gave for this file) holds it."""
-    from replykit.channels.lint import lint
     from replykit.packs.fields import resolve_values
+    from replykit.pipeline import channel_findings
     from replykit.rendering.templates import render
 
     problems: list[Problem] = []
@@ -206,15 +206,7 @@ def _channel_problems(
                         problem._replace(message=f"{problem.message} (on {channel}, with {shown or 'the examples'})")
                     )
                 continue
-            order_id = values.get("order_id")
-            found = lint(
-                reply.body,
-                channel=channel,
-                public=scenario.public,
-                order_id=str(order_id) if order_id else None,
-                about_order=scenario.field("order_id") is not None,  # a pre-sale answer has no order
-            )
-            for finding in found:
+            for finding in channel_findings(reply, scenario, channel=channel, languages=False):
                 key = (channel, finding.rule + finding.span.excerpt)
                 if key in seen:
                     continue

@@ -235,6 +235,34 @@ def finding_text(finding: Finding) -> str:
     return f"{where}{finding.message}{shown} [{finding.rule}]; {finding.fix}"
 
 
+def channel_findings(
+    reply: Reply,
+    scenario: Scenario,
+    *,
+    channel: str,
+    buyer_lang: str | None = None,
+    languages: bool = True,
+    allow: Sequence[str] = (),
+) -> tuple[Finding, ...]:
+    """The rules of ``channel`` that ``reply`` breaks, as its scenario frames it: public or private,
+    about an order or not (a scenario without an ``order_id`` field), with the order id it was
+    given. ``languages=False`` leaves out the language rules (a pack's check cannot know the
+    buyer's language). Raises UsageError for an unknown channel or rule id."""
+    from replykit.channels.lint import lint
+
+    order_id = reply.values.get("order_id")
+    return lint(
+        reply.body,
+        channel=channel,
+        public=scenario.public,
+        about_order=scenario.field("order_id") is not None,
+        order_id=str(order_id) if order_id else None,
+        reply_lang=reply.language if languages else None,
+        buyer_lang=buyer_lang,
+        allow=frozenset(allow),
+    )
+
+
 def check_channel(
     composed: Composed,
     *,
@@ -248,20 +276,7 @@ def check_channel(
     Warnings go to ``on_notice``; error-level findings raise ChannelRulesBroken listing every
     finding. Raises UsageError for an unknown channel or rule id.
     """
-    from replykit.channels.lint import lint
-
-    reply = composed.reply
-    order_id = reply.values.get("order_id")
-    findings = lint(
-        reply.body,
-        channel=channel,
-        public=composed.scenario.public,
-        about_order=composed.scenario.field("order_id") is not None,
-        order_id=str(order_id) if order_id else None,
-        reply_lang=reply.language,
-        buyer_lang=buyer_lang,
-        allow=frozenset(allow),
-    )
+    findings = channel_findings(composed.reply, composed.scenario, channel=channel, buyer_lang=buyer_lang, allow=allow)
     broken = [f for f in findings if f.severity == "error"]
     if broken:
         lines = "\n  ".join(f"{f.severity}: {finding_text(f)}" for f in findings)
