@@ -425,3 +425,57 @@ def test_json_lines_values_that_are_not_text(replykit_bin: str, make_pack: MakeP
         "rejected: line 3: not JSON: Expecting value: line 1 column 1 (char 0)",
     ]
     assert [r["body"] for r in records(result.stdout)] == ["Hello true,  by 2026-12-03.\n"]
+
+
+def test_an_order_past_the_row_limit_stops_the_run_with_nothing_lost(
+    replykit_bin: str, make_pack: MakePack, tmp_path: Path
+) -> None:
+    """Memory holds one order's rows: an order that goes on past the limit stops the run, none are dropped."""
+    from replykit.limits import MAX_ORDER_ROWS
+
+    export, out, rejects = tmp_path / "orders.csv", tmp_path / "out.jsonl", tmp_path / "rejects.csv"
+    rows = [["order_id", "name", "items"], ["1", "Ana", "Cup"], *([["", "", "Cup"]] * (MAX_ORDER_ROWS + 5))]
+    export.write_text(table(rows), encoding="utf-8")
+    result = batch(replykit_bin, make_pack(PACK), str(export), *DATE, "-o", str(out), "--rejects", str(rejects))
+    assert result.returncode == errors.INVALID_VALUE, result.stderr
+    assert f"order 1 goes on past {MAX_ORDER_ROWS:,} rows (from row 2 to {MAX_ORDER_ROWS + 2})" in result.stderr
+    assert not out.exists() and not rejects.exists()
+
+
+def test_an_order_id_cannot_forge_a_line_on_stderr(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text(table([["order_id", "name"], ["#9\nnote: batch: 0 written, 0 rejected", ""]]), encoding="utf-8")
+    result = batch(replykit_bin, make_pack(PACK), str(export), *DATE)
+    assert result.returncode == errors.ROWS_REJECTED
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("rejected: row 2, order #9\\nnote: batch: 0 written, 0 rejected: ")
+    assert lines[1:] == ["note: batch: 0 written, 1 rejected"]
+
+
+def test_sigterm_leaves_no_temporary_output(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    export, out = tmp_path / "orders.csv", tmp_path / "out.jsonl"
+    export.write_text(table([["order_id", "name"], *([str(n), "Ana"] for n in range(200_000))]), encoding="utf-8")
+    command = [
+        replykit_bin,
+        "batch",
+        "notice",
+        str(export),
+        *DATE,
+        "-o",
+        str(out),
+        "--templates-dir",
+        str(make_pack(PACK)),
+    ]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith(".out.jsonl.") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == errors.INTERRUPTED, stderr
+    assert b"stopped by SIGTERM" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "pack0") == ["orders.csv"]

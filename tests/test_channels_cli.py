@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,21 @@ def test_lint_rules_read_in_general_words() -> None:
     assert code == 0 and rules
     for rule in rules:
         assert "{" not in rule["message"] + rule["fix"], rule
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ("visit http://evil.example".encode("utf-16"), errors.INVALID_VALUE),
+        ("visit http://evil.example".encode("latin-1") + b"\xe9", errors.INVALID_VALUE),
+        (b"\xef\xbb\xbfvisit http://evil.example", errors.CHANNEL_RULES),
+    ],
+    ids=["utf-16", "latin-1", "utf-8-with-bom"],
+)
+def test_lint_reads_utf8_only_and_says_so(data: bytes, code: int, tmp_path: Path) -> None:
+    text = tmp_path / "reply.txt"
+    text.write_bytes(data)
+    got, _, err = run("lint", "--channel", "ebay", str(text))
+    assert got == code, err
+    if code == errors.INVALID_VALUE:
+        assert "not UTF-8 text" in err and "iconv" in err

@@ -603,6 +603,15 @@ class OrderReader(Iterator[Order]):
         for row in self.export.rows():
             order_id = _text(row.cells.get(id_column)) if id_column else ""
             if group and id_column and not row.problem and order_id in ("", _text(group[0].cells.get(id_column))):
+                if len(group) >= MAX_ORDER_ROWS:
+                    raise ExportInvalid(
+                        f"order {shown_order_id(_text(group[0].cells.get(id_column)))} goes on past {MAX_ORDER_ROWS:,} "
+                        f"rows (from {self.export.unit} {group[0].number} to {row.number}); the run stops "
+                        "rather than hold or drop them",
+                        path=self.export.label,
+                        hint=f"rows with the same order id, or none, in column {id_column!r} continue the order "
+                        "above them: check that column, or fill its blanks",
+                    )
                 group.append(row)
                 continue
             if group:
@@ -626,19 +635,16 @@ class OrderReader(Iterator[Order]):
                 return None
         id_column = self.columns.get("order_id")
         order_id = _text(cells.get(id_column)) if id_column else ""
-        kept = rows[:MAX_ORDER_ROWS]
         problem = next((row.problem for row in rows if row.problem), "")
         if not problem and id_column and not _text(rows[0].cells.get(id_column)):
             problem = f"no order id in column {id_column!r}"
-        if not problem and len(rows) > MAX_ORDER_ROWS:
-            problem = f"{len(rows):,} rows for one order; at most {MAX_ORDER_ROWS:,} are read"
         values: dict[str, Any] = {}
         for name, column in self.columns.fields.items():
             if name in SPECIAL_FIELDS and name != "order_id":
                 continue
             if name in self.list_fields:
                 items: list[Any] = []
-                for row in kept:
+                for row in rows:
                     cell = row.cells.get(column)
                     if isinstance(cell, list):
                         items.extend(cell)
@@ -662,11 +668,22 @@ class OrderReader(Iterator[Order]):
             to=tuple(part.strip() for part in to.split(";") if part.strip()) if to else (),
             lang=lang or None,
             lang_source=f"--lang-column {lang_column}" if lang else "",
-            raw=tuple(row.cells for row in kept),
+            raw=tuple(row.cells for row in rows),
             unit=self.export.unit,
             country=_text(cells.get(country_column)) if country_column else "",
             problem=problem,
         )
+
+
+SHOWN_ID_CHARS = 64
+"""The most characters of an order id a message shows."""
+
+
+def shown_order_id(order_id: str) -> str:
+    """An order id as a one-line message shows it: anything unprintable (a line break, a control
+    or format character) escaped as Python writes it, cut at SHOWN_ID_CHARS characters."""
+    cut = order_id if len(order_id) <= SHOWN_ID_CHARS else order_id[:SHOWN_ID_CHARS] + "..."
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in cut)
 
 
 def _text(value: Any) -> str:

@@ -32,6 +32,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 from replykit.batch.model import Order, Rejected, Writer, Written
 from replykit.errors import (
     INVALID_VALUE,
+    Interrupted,
     InvalidAddress,
     InvalidValue,
     MissingFields,
@@ -124,6 +125,8 @@ class BatchRun(Iterator["Written | Rejected"]):
             return Rejected(order, order.problem, INVALID_VALUE)
         try:
             return self._compose(order)
+        except Interrupted:
+            raise  # the run is stopping (Ctrl-C, SIGTERM), not this order failing
         except MissingFields as exc:
             names = ", ".join(exc.missing)
             plural = "s" if len(exc.missing) > 1 else ""
@@ -269,6 +272,12 @@ def run_batch(
     environ = os.environ if environ is None else environ
     composer = composer or Composer(library_for(request.templates_dirs))
     scenario = composer.scenario(request.scenario_id)
+    if scenario.public and request.needs_to:
+        raise UsageError(
+            f"{scenario.id} is a public reply, posted below the review on the marketplace: "
+            "it has no subject and is not mailed, so mail drafts do not apply",
+            hint="use --format jsonl or csv",
+        )
     profile = active_profile(option=request.profile, environ=environ)
     channel = request.channel or profile.values.get("channel")
     if channel:

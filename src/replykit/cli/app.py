@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -488,10 +489,20 @@ def lint(
         return errors.OK
     if channel is None:
         raise UsageError("lint needs --channel", hint="for example: replykit lint --channel amazon reply.txt")
+    from replykit.errors import InvalidValue
+    from replykit.packs.yamlio import decode
+
+    label = "<stdin>" if source == "-" else source
+
+    def not_text(message: str, line: int | None) -> InvalidValue:
+        return InvalidValue(f"{label}: {message}", hint="lint reads UTF-8 text; convert it first, such as with iconv")
+
     if source == "-":
-        text = sys.stdin.read(MAX_DATA_FILE_BYTES + 1)[:MAX_DATA_FILE_BYTES] if sys.stdin is not None else ""
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.read(MAX_DATA_FILE_BYTES + 1)[:MAX_DATA_FILE_BYTES] if stream is not None else b""
     else:
-        text = read_limited(Path(source), MAX_DATA_FILE_BYTES, label=source).decode("utf-8", "replace")
+        raw = read_limited(Path(source), MAX_DATA_FILE_BYTES, label=source)
+    text = decode(raw, error=not_text)  # a UTF-16 or Latin-1 text read as UTF-8 would hide what it says
     found = lint_text(text, channel=channel, public=public, order_id=order_id, reply_lang=lang,
                       buyer_lang=buyer_lang, allow=frozenset(allow))  # fmt: skip
     if as_json:
@@ -656,7 +667,7 @@ def batch(
     except BaseException:
         run.close()
         raise
-    with _progress(run) as on_progress:
+    with _progress(run) as on_progress, _terminate_as_interrupt():
         summary = write_batch(run, writer, rejects=sink, on_rejected=_report_rejected, on_progress=on_progress)
     if summary.written + summary.rejected + summary.skipped == 0:
         console.note(f"{run.export.label} has a header and no orders")
@@ -704,13 +715,31 @@ def _distinct_files(orders: str, output: Path | None, rejects: Path | None) -> N
         raise UsageError(f"--rejects {rejects}: is also --output", hint="give --rejects a file of its own")
 
 
-_SHOWN_ORDER_ID = 64
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a batch writes, SIGTERM (kill, timeout) stops it as Ctrl-C does: its output is
+    aborted, so no temporary file or folder is left behind."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise errors.Interrupted("stopped by SIGTERM; nothing was written")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to catch it with
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _report_rejected(item: Any) -> None:
+    from replykit.batch.exports import shown_order_id
+
     order = item.order
-    order_id = order.order_id if len(order.order_id) <= _SHOWN_ORDER_ID else order.order_id[:_SHOWN_ORDER_ID] + "..."
-    who = f", order {order_id}" if order.order_id else ""
+    who = f", order {shown_order_id(order.order_id)}" if order.order_id else ""
     console.say("rejected", f"{order.where}{who}: {item.reason}")
 
 
