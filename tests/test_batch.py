@@ -479,3 +479,11 @@ def test_sigterm_leaves_no_temporary_output(replykit_bin: str, make_pack: MakePa
     assert process.returncode == errors.INTERRUPTED, stderr
     assert b"stopped by SIGTERM" in stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "pack0") == ["orders.csv"]
+
+
+def test_a_public_reply_is_not_made_into_mail_drafts(replykit_bin: str, tmp_path: Path) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text(table([["order_id", "issue", "to"], ["1", "it came late", "a@example.com"]]), encoding="utf-8")
+    result = sh(replykit_bin, "batch", "negative-review", str(export), "--format", "mbox", "--from", "s@example.com")
+    assert (result.returncode, result.stdout) == (errors.USAGE, ""), result.stderr
+    assert "negative-review is a public reply" in result.stderr and "rejected:" not in result.stderr
