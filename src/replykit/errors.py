@@ -20,6 +20,8 @@ CONFIG_INVALID = 11
 CHANNEL_RULES = 12
 ROWS_REJECTED = 13
 """A batch ran to the end, and some orders were rejected (each reported; ``--rejects`` keeps them)."""
+MESSAGE_INVALID = 14
+"""The buyer's email given to ``reply`` or ``triage`` cannot be read: its form, encoding or a missing header."""
 INTERRUPTED = 130
 BROKEN_PIPE = 141
 
@@ -111,6 +113,12 @@ class ExportInvalid(FileProblem):
     """An order export cannot be read as a whole: its encoding, its form, or a row past a limit."""
 
     exit_code = INVALID_VALUE
+
+
+class MessageInvalid(FileProblem):
+    """The buyer's email cannot be read: not a message, a header it needs is missing or broken, or too big."""
+
+    exit_code = MESSAGE_INVALID
 
 
 class ConfigInvalid(FileProblem):
