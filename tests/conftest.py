@@ -157,7 +157,19 @@ def headless_env(**extra: str) -> dict[str, str]:
 
 
 # The Debian packages of the real tools some tests drive.
-APT_PACKAGES = {"Xvfb": "xvfb", "xclip": "xclip", "xsel": "xsel", "mutt": "mutt", "msmtp": "msmtp"}
+APT_PACKAGES = {
+    "Xvfb": "xvfb",
+    "xclip": "xclip",
+    "xsel": "xsel",
+    "mutt": "mutt",
+    "msmtp": "msmtp",
+    "sway": "sway",
+    "wl-copy": "wl-clipboard",
+    "wl-paste": "wl-clipboard",
+    "setpriv": "util-linux",
+    "tmux": "tmux",
+    "neomutt": "neomutt",
+}
 
 
 def require(*tools: str) -> dict[str, str]:
