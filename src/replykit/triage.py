@@ -172,6 +172,20 @@ def phrases_of(scenario: Scenario) -> tuple[Phrase, ...]:
     return found
 
 
+_DECLARED: dict[tuple[int, ...], Counter[tuple[str, str]]] = {}
+
+
+def _declared(listed: tuple[tuple[Phrase, ...], ...]) -> Counter[tuple[str, str]]:
+    """How many scenarios declare each (language, normalised phrase); kept per library, as phrases_of keeps phrases."""
+    key = tuple(map(id, listed))  # phrases_of keeps every tuple for the process, so ids are not reused
+    found = _DECLARED.get(key)
+    if found is None:
+        found = _DECLARED[key] = Counter(
+            entry for phrases in listed for entry in {(primary(p.language), p.normal) for p in phrases}
+        )
+    return found
+
+
 def _same_language(a: str, b: str) -> bool:
     return a.lower() == b.lower() or primary(a) == primary(b)
 
@@ -222,9 +236,7 @@ def rank(
         [(phrase, where, span) for phrase in phrases for where, value in texts if (span := search(phrase, value))]
         for _, phrases in listed
     ]
-    declared: Counter[tuple[str, str]] = Counter()
-    if weights.shared and any(hits):
-        declared.update(key for _, phrases in listed for key in {(primary(p.language), p.normal) for p in phrases})
+    declared = _declared(tuple(phrases for _, phrases in listed)) if weights.shared and any(hits) else Counter()
     ranked: list[tuple[float, int, Candidate]] = []
     for order, ((scenario, _), found_here) in enumerate(zip(listed, hits, strict=True)):
         if not found_here:

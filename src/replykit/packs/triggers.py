@@ -58,30 +58,46 @@ joined to words)."""
 _EMPTY: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
-def _fold_table() -> dict[int, str | None]:
-    """str.translate table of ``normalise`` (built once, on first use)."""
-    table: dict[int, str | None] = {}
-    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):  # Latin-1, Extended-A/B, Extended Additional
-        for code in range(start, end):
-            base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
-            if base and base != chr(code):
-                table[code] = base
-    extra = {
-        "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ħ": "h", "ı": "i", "ŀ": "l",
-        "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ё": "е", "Ё": "е",
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك",
-        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u00b4": "'", "\u2032": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    }  # fmt: skip
-    table.update({ord(k): v for k, v in extra.items()})
-    dropped = [*range(0x0300, 0x0370), *range(0x064B, 0x0653), 0x0670, 0x0640, 0x00AD, 0x200B, 0x200C, 0x200D]
-    table.update({code: None for code in (*dropped, 0x2060, 0xFEFF)})
-    return table
+_EXTRA = {
+    "ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ı": "i", "ŀ": "l", "æ": "ae", "œ": "oe", "ё": "е",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u00b4": "'", "\u2032": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+}  # fmt: skip
+"""Folds that no decomposition gives (text is case-folded first, so lower case is enough)."""
+
+_DROPPED = (
+    (0x0300, 0x0370),  # combining diacritical marks (left by case folding, or typed apart)
+    (0x064B, 0x0653),  # Arabic short vowels, shadda, sukun
+    (0x0670, 0x0671),  # Arabic superscript alef
+    (0x0640, 0x0641),  # tatweel
+    (0x00AD, 0x00AE),  # soft hyphen
+    (0x200B, 0x200E),  # zero-width space, non-joiner, joiner
+    (0x2060, 0x2061),  # word joiner
+    (0xFEFF, 0xFF00),  # zero-width no-break space
+)
+_LATIN = ((0x00C0, 0x0250), (0x1E00, 0x1F00))  # Latin-1, Extended-A and B, Extended Additional
 
 
-@functools.lru_cache(maxsize=1)
-def _table() -> dict[int, str | None]:
-    return _fold_table()
+class _Fold(dict[int, "int | str | None"]):
+    """The str.translate table of ``normalise``, filled in as characters are first met (building it whole
+    would cost every run that reads a scenario about a millisecond)."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        char = chr(code)
+        value: int | str | None = code
+        if char in _EXTRA:
+            value = _EXTRA[char]
+        elif any(start <= code < end for start, end in _DROPPED):
+            value = None
+        elif any(start <= code < end for start, end in _LATIN):
+            base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+            value = base if base else code
+        self[code] = value
+        return value
+
+
+_FOLD = _Fold()
 
 
 def normalise(text: str) -> str:
@@ -92,7 +108,7 @@ def normalise(text: str) -> str:
     """
     if text.isascii():  # the common case of a Latin phrase: NFKC and the table change nothing
         return " ".join(text.lower().split())
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_table())
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
     return " ".join(folded.split())
 
 
