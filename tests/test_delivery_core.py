@@ -399,19 +399,6 @@ def test_parse_back_checks_each_display_name_exactly() -> None:
                         to=[ZOE], subject="Your order 4521", body=reply().body, language="en")  # fmt: skip
 
 
-def test_the_issue_command_line_gives_a_draft_for_three_recipients(replykit_bin: str) -> None:
-    from conftest import sh
-
-    done = sh(replykit_bin, "render", "late-delivery", "--name", "Anna", "--order-id", "4521", "--expected-date",
-              "2026-12-03", "--format", "eml", "--from", "shop@example.com", "--to", "Anna Schmidt <anna@example.com>",
-              "--to", "Bob Jones <bob@example.com>", "--to", "Zoë <zoe@example.org>", "--cc",
-              "Anna Schmidt <anna.schmidt.meyer@example.com>", "--cc", "Bob Jones <bob@example.com>", "--cc",
-              "Zoë <zoe@example.org>", text=False)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert mailboxes_as_written(done.stdout, "To") == [(m.name, m.addr) for m in (ANNA, BOB, ZOE)]
-    assert mailboxes_as_written(done.stdout, "Cc") == [(m.name, m.addr) for m in RECIPIENT_SETS["comma-at-the-fold"]]
-
-
 # --- threading: In-Reply-To and References --------------------------------------------------------
 
 THREADS = [
