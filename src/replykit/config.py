@@ -57,7 +57,7 @@ KEYS: dict[str, str] = {
     "currency": "Default currency, as an ISO 4217 code such as EUR",
     "timezone": "Your time zone, as an IANA name such as Europe/Paris",
     "channel": "Where replies go when --channel is not given (amazon, ebay, aliexpress, etsy, walmart, email)",
-    "order_pattern": "A regular expression for your own shop's order ids, such as 'HB-\\d{6}' (group 'id' if only part)",
+    "order_pattern": "A regular expression for your own shop's order ids, such as 'HB-\\d{6}' (its group 'id' if any)",
 }
 # Keys that steer render itself rather than fill a field of the same name.
 NOT_FIELDS = frozenset({"from", "lang", "channel", "order_pattern"})

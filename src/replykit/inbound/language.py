@@ -64,7 +64,7 @@ def _load() -> frozenset[str]:
     """Load the process's one identifier (once); the language codes it knows."""
     global _identifier, _known
     if _identifier is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
 
         _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         _known = frozenset(_identifier.labels)

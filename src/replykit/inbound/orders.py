@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from replykit.output.addresses import Mailbox
 
 MAX_SEARCHED_CHARS = 100_000
-"""How much of the body is searched: an order id sits near the top, and a profile's pattern then runs on bounded text."""
+"""How much of the body is searched: an order id sits near the top, and a profile's pattern runs on bounded text."""
 
 # No digit, letter or hyphen may touch an id: "1302-1234567-7654321-9" (a longer run) is not an Amazon order.
 _BEFORE = r"(?<![\w-])"
