@@ -34,6 +34,15 @@ MAX_CONTENT_HEADER_CHARS = 2048
 MAX_PARTS = 100
 """Most multipart and message parts: the email package recurses into each, and 1,000 nested ones overflow it."""
 
+MAX_LINES = 150_000
+"""Most lines in a message: the parser takes about 5 µs a line; 10 MiB of base64 photos is 138,000 lines."""
+
+MAX_HEADER_LINES = 20_000
+"""Most lines in the message's header: a real one has a few hundred at most."""
+
+MAX_HTML_CHARS = 1024 * 1024
+"""Most HTML turned into text; a longer HTML part is cut there (the buyer's words are at its top)."""
+
 MAX_THREAD_IDS = 100
 """Most ids kept from References: the first one and the latest ones (RFC 5322 allows trimming the middle)."""
 
@@ -128,6 +137,8 @@ def _check_form(raw: bytes, source: str) -> bytes:
     if raw.startswith(b"From "):
         raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
     raw = raw.replace(b"\r\n", b"\n")
+    if not raw.strip():
+        raise _invalid(source, "empty input: an mbox 'From ' line and no message", _NOT_MAIL_HINT)
     first = raw.split(b"\n", 1)[0]
     if not _HEADER_LINE.match(first):
         shown = first[:40].decode("utf-8", "replace")
@@ -136,6 +147,16 @@ def _check_form(raw: bytes, source: str) -> bytes:
             f"not an email: it starts with {shown!r}, not a header such as 'From: buyer@example.com'",
             _NOT_MAIL_HINT,
         )
+    lines = raw.count(b"\n")
+    end = raw.find(b"\n\n")
+    header_lines = raw.count(b"\n", 0, end if end >= 0 else len(raw))
+    for count, limit, what in ((lines, MAX_LINES, "lines"), (header_lines, MAX_HEADER_LINES, "header lines")):
+        if count > limit:
+            raise _invalid(
+                source,
+                f"the message has {count:,} {what}; replykit reads up to {limit:,}",
+                "this is not a message a mail program wrote; check the file",
+            )
     parts = len(_PART_HEADER.findall(raw))
     if parts > MAX_PARTS:
         raise _invalid(
@@ -363,11 +384,14 @@ def read_message(raw: bytes, *, source: str = "<stdin>") -> BuyerMessage:
         text = _part_text(plain, "the text part", notes)
         own = _own_words(text)
     elif html is not None:
-        from replykit.inbound.text import html_to_text
+        from replykit.inbound.text import html_texts
 
         markup = _part_text(html, "the HTML part", notes)
-        text = html_to_text(markup)
-        own = _own_words(html_to_text(markup, drop_quotes=True))
+        if len(markup) > MAX_HTML_CHARS:
+            notes.append(f"the HTML part has {len(markup):,} characters; read its first {MAX_HTML_CHARS:,}")
+            markup = markup[:MAX_HTML_CHARS]
+        text, without_quotes = html_texts(markup)
+        own = _own_words(without_quotes)
     return BuyerMessage(
         sender=sender[0] if sender else None,
         reply_to=reply_to,
@@ -417,7 +441,8 @@ def reply_subject(subject: str) -> str:
 
 
 _MARKETPLACE_SUFFIX = re.compile(
-    r"\s*(?:[-–—|]\s*|\(\s*|\b(?:via|über|par|tramite|a través de|através de|por|przez|через|von)\s+)"
+    r"\s*(?:[-–—|(]\s*(?:(?:via|über|par|tramite|a través de|através de|por|przez|через|von)\s+)?"
+    r"|\b(?:via|über|par|tramite|a través de|através de|por|przez|через|von)\s+)"
     r"(?:amazon(?:\.[a-z.]{2,6})?(?:\s+marketplace)?|ebay(?:\.[a-z.]{2,6})?|etsy|walmart|aliexpress"
     r"|marketplace)(?:\s+(?:marketplace|messages?|members?))?\s*\)?\s*$",
     re.IGNORECASE,
