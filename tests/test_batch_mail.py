@@ -176,6 +176,34 @@ def test_eml_folder_content(replykit_bin: str, make_pack: MakePack, tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert sorted(os.listdir(folder)) == ["1001.eml", "1002.eml", "1003.eml"]
     assert [summary(parse_email((folder / f"{n}.eml").read_bytes())) for n in ("1001", "1002", "1003")] == EXPECTED
+    # Files to open in Thunderbird or Outlook, which then show an editable draft.
+    assert [parse_email((folder / f"{n}.eml").read_bytes())["X-Unsent"] for n in ("1001", "1002", "1003")] == ["1"] * 3
+
+
+@pytest.mark.parametrize("fmt", ["mbox", "maildir", "eml"])
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Sao_Paulo", None], ids=["tokyo", "sao-paulo", "no-zone"])
+def test_the_drafts_date_is_in_the_profile_time_zone(
+    replykit_bin: str, make_pack: MakePack, tmp_path: Path, fmt: str, zone: str | None
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    config = tmp_path / "config.yaml"
+    config.write_text("default_profile: shop\nprofiles:\n  shop:\n" + (f"    timezone: {zone}\n" if zone else
+                      "    lang: en\n"), encoding="utf-8")  # fmt: skip
+    environ = {k: v for k, v in os.environ.items() if k != "TZ"}
+    environ.update({"REPLYKIT_CONFIG": str(config), "TZ": "Europe/Berlin"})  # the profile's zone wins over TZ
+    target = tmp_path / "drafts"
+    result = sh(replykit_bin, "batch", "notice", str(export(tmp_path / "o.csv")), "--templates-dir",
+                str(make_pack(PACK)), "--from", FROM, "--format", fmt, "-o", str(target), environ=environ)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    if fmt == "mbox":
+        raws = [m.as_bytes() for m in mailbox.mbox(target)]
+    else:
+        raws = [p.read_bytes() for p in sorted((target / "cur" if fmt == "maildir" else target).iterdir())]
+    offset = datetime.now(ZoneInfo(zone or "Europe/Berlin")).strftime("%z")
+    assert len(raws) == 3
+    assert [str(parse_email(raw)["Date"]).rsplit(" ", 1)[1] for raw in raws] == [offset] * 3
 
 
 # --- existing targets ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
@@ -101,7 +102,7 @@ def test_eml_is_a_draft_with_sender_recipients_and_thread(intl: list[str]) -> No
     assert getaddresses([str(message["From"])]) == [("Boutique Hélène", "shop@example.com")]
     assert str(message["Subject"]) == INTL_SUBJECT
     assert str(message["In-Reply-To"]) == str(message["References"]) == "<CAF-1@mail.example.com>"
-    assert message["X-Unsent"] == "1" and message.get_content() == INTL_BODY
+    assert message["X-Unsent"] is None and message.get_content() == INTL_BODY  # on stdout: a message to send
 
 
 def test_eml_sender_from_the_environment(intl: list[str]) -> None:
@@ -145,6 +146,116 @@ def test_a_line_break_in_a_field_cannot_reach_a_header(make_pack: MakePack, fmt:
     # Refused as a value, before anything is rendered: a value is one line of text.
     assert (code, out) == (errors.INVALID_VALUE, "")
     assert "name (--name): 'Zoë\\rBcc: evil@example.com': holds a line break (U+000D)" in err
+
+
+EML = ["--format", "eml", "--from", "shop@example.com", "--to", "zoe@example.com"]
+
+
+ISSUE_TO = [("Anna Schmidt", "anna@example.com"), ("Bob Jones", "bob@example.com"), ("Zoë", "zoe@example.org")]
+# Where Python 3.11.7's own folder put the comma between Bob and Zoë on a new line, as an encoded word.
+AT_THE_FOLD = [("Anna Schmidt", "anna.schmidt.meyer@example.com"), *ISSUE_TO[1:]]
+
+
+def test_the_issue_command_line_gives_a_draft_for_three_recipients(replykit_bin: str) -> None:
+    args = ["render", "late-delivery", "--name", "Anna", "--order-id", "4521", "--expected-date", "2026-12-03",
+            "--format", "eml", "--from", "shop@example.com"]  # fmt: skip
+    args += [arg for name, addr in ISSUE_TO for arg in ("--to", f"{name} <{addr}>")]
+    args += [arg for name, addr in AT_THE_FOLD for arg in ("--cc", f"{name} <{addr}>")]
+    done = sh(replykit_bin, *args, text=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    message = BytesParser(policy=policy.default).parsebytes(done.stdout)
+    assert getaddresses([str(message["To"])]) == ISSUE_TO
+    assert getaddresses([str(message["Cc"])]) == AT_THE_FOLD
+
+
+def test_x_unsent_is_in_a_draft_file_only_unless_the_flags_say_otherwise(intl: list[str], tmp_path: Path) -> None:
+    def x_unsent(raw: bytes) -> str | None:
+        return BytesParser(policy=policy.default).parsebytes(raw)["X-Unsent"]
+
+    code, out, _ = run(*intl, *EML)
+    assert code == 0 and x_unsent(out.encode()) is None  # stdout: what mutt, msmtp -t and scripts send as it is
+    assert run(*intl, *EML, "-o", str(tmp_path / "a.eml"))[0] == 0
+    assert x_unsent((tmp_path / "a.eml").read_bytes()) == "1"  # a file: a draft to open in Outlook or Thunderbird
+    assert run(*intl, *EML, "--no-unsent", "-o", str(tmp_path / "b.eml"))[0] == 0
+    assert x_unsent((tmp_path / "b.eml").read_bytes()) is None
+    code, out, _ = run(*intl, *EML, "--unsent")
+    assert code == 0 and x_unsent(out.encode()) == "1"
+
+
+def test_the_clipboard_gets_no_x_unsent(replykit_bin: str, intl: list[str]) -> None:
+    code, out, err, terminal = _run_on_a_terminal([replykit_bin, *intl, *EML, "--copy"], headless_env())
+    assert code == 0, err
+    assert terminal.startswith(b"\x1b]52;c;") and terminal.endswith(b"\x07")
+    copied = base64.b64decode(terminal[len(b"\x1b]52;c;") : -1])
+    assert copied == out and b"\nTo: zoe@example.com\n" in copied and b"X-Unsent" not in copied
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--unsent"], "error: --unsent is not used by --format text\nhint: use it with --format eml\n"),
+        (["--format", "mailto", "--no-unsent"], "error: --no-unsent is not used by --format mailto\n"),
+        (["--format", "markdown", "--references", "<a@x.example>"], "error: --references is not used by --format markdown\n"),
+    ],
+    ids=["unsent-text", "no-unsent-mailto", "references-markdown"],
+)  # fmt: skip
+def test_eml_only_options_are_refused_for_other_formats(intl: list[str], extra: list[str], message: str) -> None:
+    code, out, err = run(*intl, *extra)
+    assert (code, out) == (errors.USAGE, "")
+    assert err.startswith(message)
+
+
+def test_several_parents_and_a_references_chain_thread_the_reply(intl: list[str]) -> None:
+    code, out, err = run(
+        *intl, *EML, "--in-reply-to", "<p1@mail.example>", "--in-reply-to", "p2@mail.example",
+        "--references", "<a@mail.example>", "--references", "<p1@mail.example>", "--in-reply-to", "<p1@mail.example>",
+    )  # fmt: skip
+    assert code == 0, err
+    assert err == "warning: --in-reply-to <p1@mail.example> is given 2 times; it is used once\n"
+    message = BytesParser(policy=policy.default).parsebytes(out.encode("utf-8"))
+    assert str(message["In-Reply-To"]) == "<p1@mail.example> <p2@mail.example>"
+    assert str(message["References"]) == "<a@mail.example> <p1@mail.example> <p2@mail.example>"
+
+
+def test_mailto_carries_the_first_parent_and_says_so(intl: list[str]) -> None:
+    code, out, err = run(*intl, "--format", "mailto", "--to", "zoe@example.com", "--in-reply-to", "<p1@mail.example>",
+                         "--in-reply-to", "<p2@mail.example>")  # fmt: skip
+    assert code == 0
+    assert "?in-reply-to=%3Cp1%40mail.example%3E&subject=" in out and "p2" not in out
+    assert "carries one --in-reply-to, the first (<p1@mail.example>)" in err
+
+
+def _offset(zone: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(zone)).strftime("%z")
+
+
+@pytest.mark.parametrize(
+    ("profile_zone", "tz", "zone"),
+    [
+        ("Asia/Tokyo", None, "Asia/Tokyo"),
+        ("America/Sao_Paulo", None, "America/Sao_Paulo"),
+        ("Asia/Tokyo", "America/Sao_Paulo", "Asia/Tokyo"),
+        (None, "Asia/Tokyo", "Asia/Tokyo"),
+        (None, "America/Sao_Paulo", "America/Sao_Paulo"),
+    ],
+    ids=["tokyo-tz-unset", "sao-paulo-tz-unset", "profile-over-tz", "no-profile-zone-local-tokyo",
+         "no-profile-zone-local-sao-paulo"],
+)  # fmt: skip
+def test_the_date_is_in_the_profile_time_zone_else_the_local_one(
+    replykit_bin: str, intl: list[str], tmp_path: Path, profile_zone: str | None, tz: str | None, zone: str
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("default_profile: shop\nprofiles:\n  shop:\n    from: shop@example.com\n"
+                      + (f"    timezone: {profile_zone}\n" if profile_zone else ""), encoding="utf-8")  # fmt: skip
+    environ = {k: v for k, v in os.environ.items() if k != "TZ"}
+    environ.update({"REPLYKIT_CONFIG": str(config), **({"TZ": tz} if tz else {})})
+    done = sh(replykit_bin, *intl, "--format", "eml", "--to", "zoe@example.com", environ=environ, text=False)
+    assert done.returncode == 0, done.stderr
+    date = str(BytesParser(policy=policy.default).parsebytes(done.stdout)["Date"])
+    assert date.endswith(" " + _offset(zone)), date
 
 
 # --- --output ------------------------------------------------------------------------------------
@@ -288,6 +399,9 @@ def test_the_fast_path_knows_every_render_option(option: str) -> None:
         ["--cc", "c@example.com"],
         ["--reply-to", "r@example.com"],
         ["--in-reply-to", "<m@example.com>"],
+        ["--references", "<m@example.com>"],
+        ["--unsent"],
+        ["--no-unsent"],
     ],
     ids=lambda args: " ".join(args),
 )

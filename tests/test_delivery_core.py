@@ -187,6 +187,7 @@ def test_eml_is_a_complete_message_with_exactly_the_intended_headers() -> None:
         reply_to="support@example.com",
         in_reply_to="<CAF123@mail.example.com>",
         message_id="<fixed@example.com>",
+        unsent=True,
     )
     message = parse(raw)
     assert [k.lower() for k in message.keys()] == [
@@ -306,6 +307,157 @@ def test_parse_back_catches_a_split_recipient() -> None:
                         body=reply().body)  # fmt: skip
 
 
+# --- address headers: several recipients, long names, folding ------------------------------------
+
+M = mail.Mailbox
+ANNA, BOB, ZOE = M("Anna Schmidt", "anna@example.com"), M("Bob Jones", "bob@example.com"), M("Zoë", "zoe@example.org")
+NAMES_IN_SCRIPTS = {
+    "ja": "山田花子と鈴木一郎と佐藤三郎のお店のカスタマーサービス担当者さま",
+    "ru": "Александра Владимировна Старостина-Богословская",
+    "ar": "عبد الرحمن بن محمد بن عبد الله الأحمدي من متجر الأمل",
+    "el": "Αικατερίνη Παπαδοπούλου-Χατζηγεωργίου",
+    "hi": "राजेश कुमार श्रीवास्तव",
+    "emoji": "📦 Paket-Service 👍🏽 Zoë Ünal-Müller de la Fontaine",
+    "ko": "김민준 고객센터 담당자 이서연",
+}
+LONG_ADDRESS = M("", "x" * 64 + "@" + "d" * 63 + ".example.com")
+RECIPIENT_SETS = {
+    "one": [ANNA],
+    "issue-three": [ANNA, BOB, ZOE],
+    # Python 3.11.7's own folder encodes the comma after Bob's address: the line is full just before it.
+    "comma-at-the-fold": [M("Anna Schmidt", "anna.schmidt.meyer@example.com"), BOB, ZOE],
+    "twenty": [M(f"Käufer {i}" if i % 2 else f"Buyer {i}", f"b{i}@example.com") for i in range(20)],
+    "long-names-in-scripts": [M(name, f"{tag}@example.com") for tag, name in NAMES_IN_SCRIPTS.items()],
+    "commas-and-quotes": [M("Doe, John", "john@example.com"), M('Jo "JJ" Doe', "jo@example.com"),
+                          M("Ünal, Zoë", "zoe@example.com"), M('back\\slash, "q"', "q@example.com"),
+                          M("a@b.c, evil@example.com", "a@example.com"), M("J. R. R. Tolkien", "jrr@example.com")],
+    "bare-addresses": [M("", "a@example.com"), M("", "b@example.com")],
+    "long-ascii-word": [M("x" * 100, "y@example.com"), ANNA],
+    "long-address": [LONG_ADDRESS, ZOE],
+}  # fmt: skip
+# A name that must be encoded right where the line is full: the padding walks it across the fold.
+for pad in range(0, 48, 3):
+    RECIPIENT_SETS[f"encoded-at-column-{pad}"] = [M("Anna " + "x" * pad, "anna@example.com"), ZOE,
+                                                  M("李小龍", "li@example.com")]  # fmt: skip
+
+
+def header_lines(raw: bytes) -> list[str]:
+    return raw.split(b"\n\n", 1)[0].decode("ascii").split("\n")
+
+
+def mailboxes_as_written(raw: bytes, field: str) -> list[tuple[str, str]]:
+    """One address header read from the raw lines as RFC 5322 and RFC 2047 say: unfolded, split into
+    mailboxes, each display name decoded with the whitespace between two encoded words dropped."""
+    from email.header import decode_header
+
+    unfolded = "\n".join(header_lines(raw)).replace("\n ", " ").split("\n")
+    (value,) = [line.split(": ", 1)[1] for line in unfolded if line.lower().startswith(field.lower() + ": ")]
+    return [
+        ("".join(p.decode(c or "ascii") if isinstance(p, bytes) else p for p, c in decode_header(name)), addr)
+        for name, addr in getaddresses([value])
+    ]
+
+
+@pytest.mark.parametrize("mailboxes", list(RECIPIENT_SETS.values()), ids=list(RECIPIENT_SETS))
+def test_every_recipient_set_gives_a_header_that_reads_back_as_exactly_those_mailboxes(mailboxes: list[M]) -> None:
+    raw = draft(to=mailboxes, cc=mailboxes, sender=mailboxes[0] if mailboxes[0].name else "shop@example.com")
+    want = [(m.name, m.addr) for m in mailboxes]
+    message = parse(raw)
+    for field in ("To", "Cc"):
+        assert mailboxes_as_written(raw, field) == want
+        assert [(a.addr_spec) for a in message[field].addresses] == [m.addr for m in mailboxes]
+    lines = header_lines(raw)
+    assert max(len(line) for line in lines) <= 998
+    longest_token = max(len(token) for line in lines for token in line.split(" "))
+    if longest_token < 70:
+        assert max(len(line) for line in lines) <= 78, "\n".join(lines)
+
+
+def test_the_email_package_would_have_encoded_the_comma_and_parse_back_catches_it() -> None:
+    recipients = RECIPIENT_SETS["comma-at-the-fold"]
+    raw = draft(to=recipients)
+    assert header_lines(raw)[1:3] == [
+        "To: Anna Schmidt <anna.schmidt.meyer@example.com>,",
+        " Bob Jones <bob@example.com>, =?utf-8?q?Zo=C3=AB?= <zoe@example.org>",
+    ]
+    # What Python 3.11.7 writes for these recipients (CPython issue 100884): the comma as an encoded word.
+    broken = raw.replace(
+        b"To: Anna Schmidt <anna.schmidt.meyer@example.com>,\n Bob Jones <bob@example.com>, =?utf-8?q?Zo=C3=AB?=",
+        b"To: Anna Schmidt <anna.schmidt.meyer@example.com>, Bob Jones <bob@example.com>\n =?utf-8?q?=2C?=\n"
+        b" =?utf-8?q?Zo=C3=AB?=",
+    )
+    assert broken != raw
+    with pytest.raises(UnsafeHeader, match="To parses back as"):
+        mail.verify_eml(broken, sender=M("Harbour Shop", "shop@example.com"), to=recipients,
+                        subject="Your order 4521", body=reply().body, language="en")  # fmt: skip
+
+
+def test_parse_back_checks_each_display_name_exactly() -> None:
+    raw = draft(to=[ZOE])
+    with pytest.raises(UnsafeHeader, match="To reads back as"):
+        mail.verify_eml(raw.replace(b"Zo=C3=AB", b"Zo=C3=AC"), sender=M("Harbour Shop", "shop@example.com"),
+                        to=[ZOE], subject="Your order 4521", body=reply().body, language="en")  # fmt: skip
+
+
+# --- threading: In-Reply-To and References --------------------------------------------------------
+
+THREADS = [
+    (["<p@x.example>"], [], "<p@x.example>", "<p@x.example>"),
+    (["p@x.example"], ["<a@x.example>", "b@x.example"], "<p@x.example>", "<a@x.example> <b@x.example> <p@x.example>"),
+    (["<b@x.example>"], ["<a@x.example>", "<b@x.example>"], "<b@x.example>", "<a@x.example> <b@x.example>"),
+    (["<p@x.example>", "<q@x.example>"], ["<a@x.example>"], "<p@x.example> <q@x.example>",
+     "<a@x.example> <p@x.example> <q@x.example>"),
+    (["<p@x.example>", "p@x.example"], ["<a@x.example>", "<a@x.example>"], "<p@x.example>",
+     "<a@x.example> <p@x.example>"),
+    ("<p@x.example>", (), "<p@x.example>", "<p@x.example>"),
+    ([], ["<a@x.example>"], None, "<a@x.example>"),
+    ([], [], None, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("in_reply_to", "references", "parents", "chain"),
+    THREADS,
+    ids=["one-parent", "chain-then-parent", "parent-already-in-chain", "two-parents", "duplicates", "a-string",
+         "references-alone", "none"],
+)  # fmt: skip
+def test_references_are_the_chain_then_each_parent_not_in_it(
+    in_reply_to: list[str], references: list[str], parents: str | None, chain: str | None
+) -> None:
+    message = parse(draft(in_reply_to=in_reply_to, references=references))
+    assert (message["In-Reply-To"] and str(message["In-Reply-To"])) == parents
+    assert (message["References"] and str(message["References"])) == chain
+
+
+def test_a_hundred_ids_fold_between_ids_and_a_hundred_and_one_are_refused() -> None:
+    chain = [f"<{i}.{'a' * 30}@mail.example.com>" for i in range(99)]
+    raw = draft(in_reply_to=["<parent@mail.example.com>"], references=chain)
+    assert str(parse(raw)["References"]).split() == [*chain, "<parent@mail.example.com>"]
+    assert max(len(line) for line in header_lines(raw)) <= 78
+    with pytest.raises(InvalidAddress, match="101 Message-IDs; a reply names at most 100"):
+        draft(in_reply_to=["<parent@mail.example.com>", "<other@mail.example.com>"], references=chain)
+
+
+def test_a_long_message_id_keeps_lines_within_998_and_a_longer_one_is_refused() -> None:
+    longest = "<" + "a" * 878 + "@" + "b" * 19 + ">"
+    raw = draft(in_reply_to=[longest], references=["<a@x.example>"])
+    assert str(parse(raw)["References"]).split() == ["<a@x.example>", longest]
+    assert max(len(line) for line in header_lines(raw)) <= 998
+    with pytest.raises(InvalidAddress, match="at most 900"):
+        draft(in_reply_to=["a" * 879 + "@" + "b" * 19])
+
+
+@pytest.mark.parametrize("option", ["in_reply_to", "references"])
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("<a@b>\nBcc: evil@example.com", UnsafeHeader), ("<a@b> <c@d>", InvalidAddress), ("no-at", InvalidAddress)],
+    ids=["line-break", "two-in-one", "no-at"],
+)
+def test_every_thread_id_is_checked(option: str, value: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        draft(**{option: ["<ok@x.example>", value]})
+
+
 # --- mailto: ------------------------------------------------------------------------------------
 
 
@@ -329,6 +481,11 @@ def test_mailto_round_trips_non_ascii_and_threads() -> None:
     fields = dict(part.split("=", 1) for part in url.split("?", 1)[1].split("&"))
     assert unquote(fields["subject"]) == INTL
     assert unquote(fields["body"]) == f"{INTL}\r\nline 2\r\n"
+
+
+def test_mailto_carries_the_first_parent_only() -> None:
+    url = mail.mailto_url(reply(), to=["b@example.com"], in_reply_to=["<p@x.example>", "<q@x.example>"])
+    assert "in-reply-to=%3Cp%40x.example%3E&" in url and "q%40x.example" not in url
 
 
 @pytest.mark.parametrize(
@@ -432,10 +589,24 @@ def test_markdown_keeps_the_signature_lines_with_hard_breaks() -> None:
         ("mailto", {"sender": "s@example.com"}, "--from is not used by --format mailto"),
         ("mailto", {"reply_to": "r@example.com"}, "--reply-to is not used by --format mailto"),
         ("subject", {"in_reply_to": "<a@b>"}, "--in-reply-to is not used by --format subject"),
+        ("mailto", {"references": ["<a@b>"]}, "--references is not used by --format mailto"),
+        ("text", {"unsent": True}, "--unsent is not used by --format text"),
+        ("mailto", {"unsent": False}, "--no-unsent is not used by --format mailto"),
         ("eml", {"to": ["a@example.com"]}, "an email needs a sender"),
         ("eml", {"sender": "s@example.com"}, "an email needs a recipient"),
     ],
-    ids=["to-text", "cc-from-json", "from-mailto", "reply-to-mailto", "thread-subject", "no-sender", "no-recipient"],
+    ids=[
+        "to-text",
+        "cc-from-json",
+        "from-mailto",
+        "reply-to-mailto",
+        "thread-subject",
+        "references-mailto",
+        "unsent-text",
+        "no-unsent-mailto",
+        "no-sender",
+        "no-recipient",
+    ],  # fmt: skip
 )
 def test_mail_options_outside_their_formats_are_usage_errors(fmt: str, kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError) as caught:
@@ -451,6 +622,58 @@ def test_sender_and_reply_to_come_from_the_environment() -> None:
     message = parse(produce(reply(), fmt="eml", to=["b@example.com"], sender="o@example.com",
                                    environ=environ).encode())  # fmt: skip
     assert str(message["From"]) == "o@example.com"
+
+
+@pytest.mark.parametrize(
+    ("unsent", "to_file", "header"),
+    [(None, False, None), (None, True, "1"), (False, True, None), (True, False, "1")],
+    ids=["stdout", "file", "file-no-unsent", "stdout-unsent"],
+)
+def test_x_unsent_only_for_a_draft_written_to_a_file_unless_asked(
+    unsent: bool | None, to_file: bool, header: str | None
+) -> None:
+    raw = produce(reply(), fmt="eml", to=["b@example.com"], sender="s@example.com", unsent=unsent, to_file=to_file)
+    assert parse(raw.encode())["X-Unsent"] == header
+
+
+def test_build_eml_leaves_x_unsent_out_by_default() -> None:
+    assert b"X-Unsent" not in mail.build_eml(reply(), sender="s@example.com", to=["b@example.com"])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options", "in_reply_to", "notices"),
+    [
+        ("eml", {"in_reply_to": ["<p@x.example>", "p@x.example"], "references": ["<a@x.example>"] * 3},
+         ("<p@x.example>",), ["--in-reply-to <p@x.example> is given 2 times; it is used once",
+                              "--references <a@x.example> is given 3 times; it is used once"]),
+        ("mailto", {"in_reply_to": ["<p@x.example>", "<q@x.example>"]}, ("<p@x.example>",),
+         ["--format mailto carries one --in-reply-to, the first (<p@x.example>); the others are left out"]),
+        ("eml", {"in_reply_to": ["<p@x.example>", "<q@x.example>"]}, ("<p@x.example>", "<q@x.example>"), []),
+    ],
+    ids=["duplicates", "mailto-first", "two-parents"],
+)  # fmt: skip
+def test_thread_ids_given_twice_or_left_out_are_told(
+    fmt: str, options: dict[str, Any], in_reply_to: tuple[str, ...], notices: list[str]
+) -> None:
+    told: list[str] = []
+    plan = delivery.plan_delivery(fmt, to=["b@example.com"], sender="s@example.com" if fmt == "eml" else None,
+                                  environ={}, on_notice=told.append, **options)  # fmt: skip
+    assert plan.in_reply_to == in_reply_to
+    assert told == notices
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Sao_Paulo", "Europe/Paris", "UTC"])
+def test_the_profile_time_zone_sets_the_date(zone: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from replykit.config import Profile
+
+    plan = delivery.plan_delivery("eml", to=["b@example.com"], sender="s@example.com", environ={},
+                                  profile=Profile("shop", {"timezone": zone}))  # fmt: skip
+    assert plan.timezone == zone
+    date = parse(delivery.produce(reply(), plan))["Date"]
+    assert str(date).endswith(" " + datetime.now(ZoneInfo(zone)).strftime("%z"))
+    assert abs((date.datetime - datetime.now(timezone.utc)).total_seconds()) < 60
 
 
 # --- --output ------------------------------------------------------------------------------------

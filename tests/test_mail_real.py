@@ -35,20 +35,39 @@ def quoted(name: str, addr: str) -> str:
     return f'"{name}" <{addr}>' if name else addr
 
 
-@pytest.fixture
-def draft(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> Path:
-    """An .eml written by the installed script, with the sender taken from REPLYKIT_FROM."""
-    path = tmp_path / "draft.eml"
-    args = ["render", "intl", "--templates-dir", str(make_pack(PACK)), "--name", NAME, "--format", "eml"]
+def render_args(pack: Path) -> list[str]:
+    args = ["render", "intl", "--templates-dir", str(pack), "--name", NAME, "--format", "eml"]
     for name, addr in TO:
         args += ["--to", quoted(name, addr)]
     for name, addr in CC:
         args += ["--cc", quoted(name, addr)]
-    args += ["--in-reply-to", PARENT, "--output", str(path)]
+    return [*args, "--in-reply-to", PARENT]
+
+
+@pytest.fixture
+def draft(replykit_bin: str, make_pack: MakePack, tmp_path: Path) -> Path:
+    """An .eml file written by the installed script for ``mutt -H FILE``, which sends every header
+    of the file: so without X-Unsent (--no-unsent). The sender comes from REPLYKIT_FROM."""
+    path = tmp_path / "draft.eml"
+    args = [*render_args(make_pack(PACK)), "--no-unsent", "--output", str(path)]
     env = {**os.environ, "REPLYKIT_FROM": quoted(*SENDER)}
     done = subprocess.run([replykit_bin, *args], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     return path
+
+
+def piped(replykit_bin: str, pack: Path, consumer: list[str], *extra: str) -> subprocess.CompletedProcess[bytes]:
+    """``replykit render ... | CONSUMER``: the message on stdout goes straight into a program that sends it."""
+    env = {**os.environ, "REPLYKIT_FROM": quoted(*SENDER), "LC_ALL": "C.UTF-8"}
+    producer = subprocess.Popen([replykit_bin, *render_args(pack), *extra], stdout=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=env)  # fmt: skip
+    assert producer.stdout is not None
+    try:
+        done = subprocess.run(consumer, stdin=producer.stdout, capture_output=True, timeout=60, env=env)
+    finally:
+        producer.stdout.close()
+        assert producer.wait(timeout=60) == 0
+    return done
 
 
 def assert_delivered(message: EmailMessage) -> None:
@@ -61,18 +80,23 @@ def assert_delivered(message: EmailMessage) -> None:
     assert PARENT in str(message["References"])
     assert message.get_content_type() == "text/plain"
     assert message.get_content().replace("\r\n", "\n") == BODY
+    assert message["X-Unsent"] is None  # the buyer's Outlook would show an editable draft
 
 
 # --- mutt ----------------------------------------------------------------------------------------
 
 
-def mutt(draft_arg: str, stub: Path, stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
-    """mutt in batch mode: no muttrc, the stub as sendmail; it sends the draft without asking.
+def mutt_command(draft_arg: str, stub: Path) -> list[str]:
+    """mutt in batch mode: no muttrc, the stub as sendmail; it sends the draft without asking."""
+    return [require("mutt")["mutt"], "-n", "-F", "/dev/null", "-e", f"set sendmail={stub}", "-H", draft_arg]
 
-    In a UTF-8 locale, as its users run it: in the C locale mutt turns every non-ASCII letter into '?'.
+
+def mutt(draft_arg: str, stub: Path, stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    """mutt_command run in a UTF-8 locale, as its users run it: in the C locale mutt turns every
+    non-ASCII letter into '?'.
     """
     return subprocess.run(
-        [require("mutt")["mutt"], "-n", "-F", "/dev/null", "-e", f"set sendmail={stub}", "-H", draft_arg],
+        mutt_command(draft_arg, stub),
         input=stdin if stdin is not None else b"",
         capture_output=True,
         timeout=60,
@@ -92,8 +116,8 @@ def test_mutt_sends_the_draft_file(draft: Path, sendmail_stub: Path) -> None:
     assert_delivered(parse((sendmail_stub.parent / "stdin").read_bytes()))
 
 
-def test_mutt_reads_the_draft_from_a_pipe(draft: Path, sendmail_stub: Path) -> None:
-    done = mutt("-", sendmail_stub, stdin=draft.read_bytes())
+def test_mutt_reads_the_draft_from_a_pipe(replykit_bin: str, make_pack: MakePack, sendmail_stub: Path) -> None:
+    done = piped(replykit_bin, make_pack(PACK), mutt_command("-", sendmail_stub))
     assert done.returncode == 0, done.stderr
     assert recipients_passed(sendmail_stub) == [addr for _, addr in TO + CC]
     assert_delivered(parse((sendmail_stub.parent / "stdin").read_bytes()))
@@ -164,22 +188,46 @@ def smtp_sink() -> Iterator[tuple[int, list[Received]]]:
         thread.join(timeout=10)
 
 
-def test_msmtp_sends_the_draft_to_every_recipient(draft: Path, smtp_sink: tuple[int, list[Received]]) -> None:
+def msmtp(port: int) -> list[str]:
+    return [require("msmtp")["msmtp"], "-C", "/dev/null", "--host=127.0.0.1", f"--port={port}", "--auth=off",
+            "--tls=off", "--read-envelope-from", "-t"]  # fmt: skip
+
+
+def test_msmtp_sends_the_draft_to_every_recipient(
+    replykit_bin: str, make_pack: MakePack, smtp_sink: tuple[int, list[Received]]
+) -> None:
     port, messages = smtp_sink
-    done = subprocess.run(
-        [require("msmtp")["msmtp"], "-C", "/dev/null", "--host=127.0.0.1", f"--port={port}", "--auth=off", "--tls=off",
-         "--read-envelope-from", "-t"],
-        stdin=draft.open("rb"),
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
+    done = piped(replykit_bin, make_pack(PACK), msmtp(port))
     assert done.returncode == 0, done.stderr
     (received,) = messages
     assert received.sender == SENDER[1]
     assert received.recipients == [addr for _, addr in TO + CC]
+    assert b"X-Unsent" not in received.data
+    assert_delivered(parse(received.data))
+
+
+def test_msmtp_sends_to_several_recipients_whatever_the_line_breaks(
+    replykit_bin: str, make_pack: MakePack, smtp_sink: tuple[int, list[Received]]
+) -> None:
+    """The recipients of the issue, and the same with a comma where Python 3.11.7's folder encoded it."""
+    port, messages = smtp_sink
+    issue = [("Anna Schmidt", "anna@example.com"), ("Bob Jones", "bob@example.com"), ("Zoë", "zoe@example.org")]
+    at_the_fold = [("Anna Schmidt", "anna.schmidt.meyer@example.com"), *issue[1:]]
+    extra = [arg for name, addr in at_the_fold for arg in ("--cc", f"{name} <{addr}>")]
+    pack = make_pack(PACK)
+    env = {**os.environ, "REPLYKIT_FROM": "shop@example.com"}
+    args = ["render", "intl", "--templates-dir", str(pack), "--name", NAME, "--format", "eml", *extra]
+    args += [arg for name, addr in issue for arg in ("--to", f"{name} <{addr}>")]
+    made = subprocess.run([replykit_bin, *args], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run(msmtp(port), input=made.stdout, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    (received,) = messages
+    assert received.recipients == [addr for _, addr in issue + at_the_fold]
     message = parse(received.data)
-    assert_delivered(message)
-    assert str(message["X-Unsent"]) == "1"
+    assert getaddresses([str(v) for v in message.get_all("To", [])]) == issue
+    assert getaddresses([str(v) for v in message.get_all("Cc", [])]) == at_the_fold
+    assert message["X-Unsent"] is None
 
 
 @pytest.mark.parametrize("lang", ["ar", "ja", "ru", "de"])

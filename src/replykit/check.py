@@ -22,6 +22,8 @@ Rules (ids as printed):
   it does not refuse there, at the example values, with an order id in that channel's format),
   breaks a rule of that channel (its severity is the rule's);
 - ``channels`` (warning): a channel left out of ``channels:`` with no ``refuse`` entry saying why;
+- ``triggers`` (warning): a scenario that declares ``triggers:`` for some of its languages but
+  not for every one (buyers writing in the others find it only through other languages' phrases);
 - ``example``: a field's example value (in any language) that its type or choices refuse;
 - ``unused-partial`` (warning): a file in ``_partials/`` that no template includes.
 """
@@ -265,6 +267,41 @@ def _channels_problems(scenario: Scenario) -> list[Problem]:
     ]
 
 
+def _key_line(path: Path, key: str) -> int | None:
+    """Line of a top-level ``key:`` in a YAML file (a top-level key starts its line), or None."""
+    pattern = re.compile(rf"{re.escape(key)}\s*:")
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if pattern.match(text):
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def _triggers_problems(scenario: Scenario) -> list[Problem]:
+    """Languages of a scenario that declares triggers, without triggers of their own."""
+    if not scenario.triggers:
+        return []
+    lacking = [lang for lang in scenario.languages if not scenario.triggers.get(lang)]
+    if not lacking:
+        return []
+    line = _key_line(scenario.path, "triggers")
+    return [
+        Problem(
+            "triggers",
+            f"no triggers for {', '.join(lacking)}: a buyer writing in {'it' if len(lacking) == 1 else 'them'} finds "
+            f"this scenario only through another language's phrases; add {lacking[0]}: [...] under 'triggers:'",
+            scenario.path,
+            line,
+            excerpt=_line_of(scenario.path, line),
+            severity=WARNING,
+            scenario=scenario.id,
+        )
+    ]
+
+
 _LEFT_OUT = re.compile(r"\{#-?\s*unused:\s*([a-z0-9_]+(?:\s*,\s*[a-z0-9_]+)*)")
 
 
@@ -415,6 +452,7 @@ def check_scenario(library: Library, scenario_id: str, *, env: Any, lang: str | 
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem("load", f"cannot read: {exc}", path, scenario=scenario.id))
     problems += _channels_problems(scenario)
+    problems += _triggers_problems(scenario)
     problems += _example_problems(scenario)
     if any(p.rule == "example" for p in problems):
         return problems  # every rendering below would stop at the same value

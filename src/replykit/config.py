@@ -57,9 +57,10 @@ KEYS: dict[str, str] = {
     "currency": "Default currency, as an ISO 4217 code such as EUR",
     "timezone": "Your time zone, as an IANA name such as Europe/Paris",
     "channel": "Where replies go when --channel is not given (amazon, ebay, aliexpress, etsy, walmart, email)",
+    "order_pattern": "A regular expression for your own shop's order ids, such as 'HB-\\d{6}' (its group 'id' if any)",
 }
 # Keys that steer render itself rather than fill a field of the same name.
-NOT_FIELDS = frozenset({"from", "lang", "channel"})
+NOT_FIELDS = frozenset({"from", "lang", "channel", "order_pattern"})
 
 
 _TOP_KEYS = ("default_profile", "profiles")
@@ -133,6 +134,12 @@ def _timezone(raw: str) -> str:
     return raw
 
 
+def _order_pattern(raw: str) -> str:
+    from replykit.inbound.orders import check_order_pattern
+
+    return check_order_pattern(raw)
+
+
 CHECKS: dict[str, Callable[[str], str]] = {
     "seller_name": _text,
     "store_name": _text,
@@ -142,6 +149,7 @@ CHECKS: dict[str, Callable[[str], str]] = {
     "currency": _currency,
     "timezone": _timezone,
     "channel": _channel,
+    "order_pattern": _order_pattern,
 }
 
 
@@ -196,6 +204,11 @@ class Profile:
     @property
     def lang(self) -> str | None:
         return self.values.get("lang")
+
+    @property
+    def order_pattern(self) -> str | None:
+        """The regular expression for the shop's own order ids (checked when the config was read)."""
+        return self.values.get("order_pattern")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ RENDER: tuple[Option, ...] = (
     Option(("--cc",), takes_value=True),
     Option(("--reply-to",), takes_value=True),
     Option(("--in-reply-to",), takes_value=True),
+    Option(("--references",), takes_value=True),
+    Option(("--unsent",), takes_value=False),
+    Option(("--no-unsent",), takes_value=False),
     Option(("--help", "-h"), takes_value=False),
 )
 

@@ -212,7 +212,14 @@ class RenderRequest(NamedTuple):
     cc: tuple[str, ...] = ()
     sender: str | None = None
     reply_to: str | None = None
-    in_reply_to: str | None = None
+    in_reply_to: tuple[str, ...] = ()
+    """``--in-reply-to``: the Message-IDs replied to, in order."""
+    references: tuple[str, ...] = ()
+    """``--references``: the parent's References chain, in order."""
+    unsent: bool | None = None
+    """``--unsent`` (True) or ``--no-unsent`` (False); None: X-Unsent only in an eml written to a file."""
+    to_file: bool = False
+    """True when the reply is written to a file (``--output``) rather than stdout or the clipboard."""
     channel: str | None = None
     """Where the reply goes (amazon, ebay, ...): its rules are checked. Default: the profile's channel."""
     allow: tuple[str, ...] = ()
@@ -327,8 +334,12 @@ def render_request(
         sender=request.sender,
         reply_to=request.reply_to,
         in_reply_to=request.in_reply_to,
+        references=request.references,
+        unsent=request.unsent,
+        to_file=request.to_file,
         environ=environ,
         profile=profile,
+        on_notice=on_notice,
     )
     if scenario.public and delivery.format in ("subject", "eml", "mailto"):
         from replykit.errors import UsageError

@@ -3,8 +3,8 @@
 Every message is what ``render --format eml`` makes (``replykit.output.eml.build_eml``,
 parsed back before it is written): From (the sender), To (the order's address), Subject,
 Date, Message-ID, Content-Language (the reply's language) and a UTF-8 text/plain body.
-All the drafts of one run share one Date. Each writer holds one message at a time,
-whatever the size of the batch.
+All the drafts of one run share one Date, in the profile's ``timezone`` when it has one.
+Each writer holds one message at a time, whatever the size of the batch.
 
 ``X-Unsent: 1`` belongs to drafts that are opened as files: it makes Thunderbird and
 Outlook open an .eml as an editable draft, so the eml folder has it. A message in an
@@ -49,6 +49,13 @@ class _Drafts:
 
     unsent = False
     """Whether the messages carry ``X-Unsent: 1`` (see the module's docstring)."""
+
+    def use_timezone(self, name: str) -> None:
+        """Write the run's Date in the IANA time zone ``name`` (the profile's ``timezone``): the same
+        moment, with that zone's offset. Before the first message; the machine's zone otherwise."""
+        from zoneinfo import ZoneInfo
+
+        self.date = self.date.astimezone(ZoneInfo(name))
 
     def message(self, item: Written) -> bytes:
         from replykit.output.eml import build_eml

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from replykit.batch.model import Order, Rejected, Writer, Written
 from replykit.errors import (
@@ -398,9 +398,13 @@ def write_batch(
     """Drive a batch to its end: each reply to ``writer``, each rejected order to ``rejects`` and
     ``on_rejected``; then commit both. A reply the writer cannot turn into a message (an address
     or header it refuses) rejects its order; on any other error (or Ctrl-C) both are aborted, so no
-    partial file is left, and the error is raised. ``on_progress`` is called after every order."""
+    partial file is left, and the error is raised. ``on_progress`` is called after every order. A
+    writer of mail drafts (``Dated``) writes its Date in the profile's ``timezone``, if it has one."""
     written = rejected = 0
     try:
+        zone = run.profile.values.get("timezone")
+        if zone and isinstance(writer, Dated):
+            writer.use_timezone(zone)
         for item in run:
             refused: Rejected | None = item if isinstance(item, Rejected) else None
             if isinstance(item, Written):
@@ -428,6 +432,13 @@ def write_batch(
     if rejects is not None:
         rejects.commit()
     return Summary(written, rejected, run.skipped)
+
+
+@runtime_checkable
+class Dated(Protocol):
+    """A writer whose messages carry a Date (``replykit.batch.mail``): its time zone can be set before it writes."""
+
+    def use_timezone(self, name: str) -> None: ...
 
 
 class RejectsSink(Protocol):

@@ -265,12 +265,26 @@ def render(
         rich_help_panel=MAIL_PANEL,
         help=f"Reply-To of an eml draft (default: ${REPLY_TO_ENV}).",
     ),
-    in_reply_to: str | None = typer.Option(
-        None,
+    in_reply_to: list[str] = typer.Option(
+        [],
         "--in-reply-to",
         metavar="MESSAGE-ID",
         rich_help_panel=MAIL_PANEL,
-        help="The buyer's Message-ID, to thread the reply onto it.",
+        help="The buyer's Message-ID, to thread the reply onto it (repeatable).",
+    ),
+    references: list[str] = typer.Option(
+        [],
+        "--references",
+        metavar="MESSAGE-ID",
+        rich_help_panel=MAIL_PANEL,
+        help="The References of the buyer's message, in order (repeatable; eml only).",
+    ),
+    unsent: bool | None = typer.Option(
+        None,
+        "--unsent/--no-unsent",
+        rich_help_panel=MAIL_PANEL,
+        help="Add X-Unsent: 1, so Outlook opens the eml as a draft (default: only with --output).",
+        show_default=False,
     ),
     channel: str | None = typer.Option(
         None,
@@ -307,7 +321,10 @@ def render(
         cc=tuple(cc),
         sender=sender,
         reply_to=reply_to,
-        in_reply_to=in_reply_to,
+        in_reply_to=tuple(in_reply_to),
+        references=tuple(references),
+        unsent=unsent,
+        to_file=output is not None,
         channel=channel,
         allow=tuple(allow),
     )

@@ -135,6 +135,7 @@ def show_document(scenario: Scenario, *, source: str, preview: Reply) -> dict[st
         "source": source,
         "channels": list(scenario.channels),
         "public": scenario.public,
+        "triggers": {lang: list(phrases) for lang, phrases in scenario.triggers.items()},
         "refuse": [
             {"channels": list(r.channels), "when": {name: list(chosen) for name, chosen in r.when}, "reason": r.reason}
             for r in scenario.refusals
@@ -153,6 +154,14 @@ def channel_lines(scenario: Scenario) -> list[str]:
         when = " and ".join(f"{name}={'|'.join(chosen)}" for name, chosen in refusal.when)
         out.append(f"  refused on {', '.join(refusal.channels)}{' when ' + when if when else ''}: {refusal.reason}")
     return out
+
+
+def trigger_lines(scenario: Scenario) -> list[str]:
+    """One line counting the scenario's trigger phrases per language; none when it declares no triggers."""
+    if not scenario.triggers:
+        return []
+    counts = ", ".join(f"{lang} {len(phrases)}" for lang, phrases in scenario.triggers.items())
+    return [f"Triggers:  {counts} (phrases that suggest it to 'triage')"]
 
 
 def field_summary(field: Field, lang: str | None = None) -> str:
@@ -198,6 +207,7 @@ def show_text(scenario: Scenario, *, source: str, preview: Reply, channel: str |
         f"Languages: {', '.join(scenario.languages)} (default {scenario.language})",
         f"Source:    {source}",
         *channel_lines(scenario),
+        *trigger_lines(scenario),
         "",
     ]
     if any(_COMPLETING_HINT.search(field.help) for field in scenario.fields):

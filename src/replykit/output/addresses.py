@@ -27,6 +27,8 @@ _ENCODED_WORD = re.compile(r"=\?.*\?=", re.DOTALL)
 # pattern has one way to match ('@' * 100,000 would otherwise take minutes to refuse).
 _ID = r"[!-;=?A-~]+@[!-;=?-~]+"
 _MSG_ID = re.compile(rf"<(?P<id>{_ID})>|(?P<bare>{_ID})")
+# A folded References line holds at least one whole id, and no line may pass 998 bytes (RFC 5322 2.1.1).
+MAX_MESSAGE_ID = 900
 _NAME_AND_ADDRESS = re.compile(r"(?P<name>.*)<(?P<addr>[^<>]*)>\s*", re.DOTALL)
 _CHAR_NAMES = {
     "\n": "line feed",
@@ -126,7 +128,11 @@ def parse_mailbox(label: str, value: str) -> Mailbox:
 
 
 def parse_message_id(label: str, value: str) -> str:
-    """Return '<id@host>' for a Message-ID given with or without its angle brackets."""
+    """Return '<id@host>' for a Message-ID given with or without its angle brackets.
+
+    Raises UnsafeHeader for a line break or control character, InvalidAddress for anything
+    else that is not one id (spaces, two ids, no '@') or for an id over MAX_MESSAGE_ID characters.
+    """
     check_header_text(label, value)
     match = _MSG_ID.fullmatch(value.strip())
     if not match:
@@ -134,4 +140,10 @@ def parse_message_id(label: str, value: str) -> str:
             f"{label}: {value!r} is not a Message-ID",
             hint="copy the buyer's Message-ID header, such as <4521.123@mail.example.com>",
         )
-    return f"<{match['id'] or match['bare']}>"
+    found = f"<{match['id'] or match['bare']}>"
+    if len(found) > MAX_MESSAGE_ID:
+        raise InvalidAddress(
+            f"{label}: a Message-ID of {len(found)} characters; at most {MAX_MESSAGE_ID} fit a mail header",
+            hint="copy the buyer's Message-ID header, such as <4521.123@mail.example.com>",
+        )
+    return found

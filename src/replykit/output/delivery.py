@@ -30,8 +30,11 @@ MAIL_OPTIONS: dict[str, tuple[str, ...]] = {
     "--to": ("eml", "mailto"),
     "--cc": ("eml", "mailto"),
     "--in-reply-to": ("eml", "mailto"),
+    "--references": ("eml",),
     "--from": ("eml",),
     "--reply-to": ("eml",),
+    "--unsent": ("eml",),
+    "--no-unsent": ("eml",),
 }
 _MISSING_HINTS = {
     "a sender": f"pass --from shop@example.com, set {SENDER_ENV}, or run 'replykit config set from ADDRESS'",
@@ -47,7 +50,14 @@ class Delivery(NamedTuple):
     cc: tuple[Mailbox, ...] = ()
     sender: Mailbox | None = None
     reply_to: Mailbox | None = None
-    in_reply_to: str | None = None
+    in_reply_to: tuple[str, ...] = ()
+    """The Message-IDs replied to, ``<id@host>`` each, each once (mailto: keeps the first)."""
+    references: tuple[str, ...] = ()
+    """The parent's References chain, in order, ``<id@host>`` each (eml only)."""
+    unsent: bool = False
+    """Whether the eml carries ``X-Unsent: 1`` (a draft to open in a mail program)."""
+    timezone: str | None = None
+    """The IANA time zone of the eml's Date (the profile's ``timezone``); None: the machine's."""
 
 
 def sender_address(
@@ -76,20 +86,36 @@ def plan_delivery(
     cc: Sequence[str] = (),
     sender: str | None = None,
     reply_to: str | None = None,
-    in_reply_to: str | None = None,
+    in_reply_to: Sequence[str] = (),
+    references: Sequence[str] = (),
+    unsent: bool | None = None,
+    to_file: bool = False,
     environ: Mapping[str, str] | None = None,
     profile: Profile | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Delivery:
     """Check the delivery options of one run, before rendering.
 
+    ``in_reply_to`` and ``references``: Message-IDs as given (``--in-reply-to``, ``--references``,
+    repeatable; with or without angle brackets); an id given twice is kept once, with a
+    notice. ``unsent``: ``--unsent`` (True) or ``--no-unsent`` (False); None decides by
+    ``to_file``: an eml written to a file (``--output``) is a draft to open in a mail program
+    and gets ``X-Unsent: 1``, one on stdout or the clipboard is piped to mutt, ``msmtp -t``
+    or a script that sends it as it is, and does not. The Date's time zone is the profile's
+    ``timezone``. Notices go to ``on_notice``.
+
     Raises UsageError for an unknown format, for mail options the format does not read, and
     for every missing email input at once (sender and recipient); InvalidAddress or
-    UnsafeHeader for a malformed or unsafe address or Message-ID.
+    UnsafeHeader for a malformed or unsafe address or Message-ID, or for more Message-IDs
+    than a reply may name (``eml.MAX_THREAD_IDS``).
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint="formats: " + ", ".join(FORMATS))
-    given = {"--to": bool(to), "--cc": bool(cc), "--in-reply-to": in_reply_to is not None,
-             "--from": sender is not None, "--reply-to": reply_to is not None}  # fmt: skip
+    in_reply_to = (in_reply_to,) if isinstance(in_reply_to, str) else tuple(in_reply_to)
+    references = (references,) if isinstance(references, str) else tuple(references)
+    given = {"--to": bool(to), "--cc": bool(cc), "--in-reply-to": bool(in_reply_to),
+             "--references": bool(references), "--from": sender is not None, "--reply-to": reply_to is not None,
+             "--unsent": unsent is True, "--no-unsent": unsent is False}  # fmt: skip
     misplaced = [name for name, used in given.items() if used and fmt not in MAIL_OPTIONS[name]]
     if misplaced:
         formats = sorted({f for name in misplaced for f in MAIL_OPTIONS[name]}, key=FORMATS.index)
@@ -100,6 +126,7 @@ def plan_delivery(
     if fmt in PLAIN_FORMATS:
         return Delivery(fmt)
     from replykit.output.addresses import parse_mailbox, parse_message_id
+    from replykit.output.eml import thread_headers, thread_ids
 
     env = os.environ if environ is None else environ
     origin = sender_address(option=sender, environ=env, profile=profile) if fmt == "eml" else None
@@ -111,13 +138,25 @@ def plan_delivery(
             )
     if reply_to is None and fmt == "eml" and env.get(REPLY_TO_ENV):
         reply_to = env[REPLY_TO_ENV]
+    note = on_notice or (lambda message: None)
+    for label, values in (("--in-reply-to", in_reply_to), ("--references", references)):
+        ids = [parse_message_id(label, value) for value in values]
+        for twice in sorted({i for i in ids if ids.count(i) > 1}, key=ids.index):
+            note(f"{label} {twice} is given {ids.count(twice)} times; it is used once")
+    parents, chain = thread_headers(in_reply_to, references)
+    if fmt == "mailto" and len(parents) > 1:
+        note(f"--format mailto carries one --in-reply-to, the first ({parents[0]}); the others are left out")
+        parents = parents[:1]
     return Delivery(
         fmt,
         to=tuple(parse_mailbox("--to", value) for value in to),
         cc=tuple(parse_mailbox("--cc", value) for value in cc),
         sender=parse_mailbox(origin[1], origin[0]) if origin is not None else None,
         reply_to=parse_mailbox("--reply-to", reply_to) if reply_to is not None else None,
-        in_reply_to=parse_message_id("--in-reply-to", in_reply_to) if in_reply_to is not None else None,
+        in_reply_to=parents,
+        references=thread_ids("--references", references),
+        unsent=fmt == "eml" and (to_file if unsent is None else unsent),
+        timezone=(profile.values.get("timezone") if profile is not None else None) or None,
     )
 
 
@@ -138,6 +177,9 @@ def produce(reply: Reply, delivery: Delivery) -> bytes:
         cc=delivery.cc,
         reply_to=delivery.reply_to,
         in_reply_to=delivery.in_reply_to,
+        references=delivery.references,
+        date=eml.message_date(delivery.timezone),
+        unsent=delivery.unsent,
     )
 
 

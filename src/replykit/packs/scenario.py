@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from replykit.channels import NAMES as CHANNEL_NAMES
@@ -15,6 +17,7 @@ from replykit.packs.characters import refused, shown
 from replykit.packs.fields import TYPES, Field, join_list
 from replykit.packs.languages import parse_tag
 from replykit.packs.packfiles import read_pack_text
+from replykit.packs.triggers import read_triggers
 from replykit.packs.yamlio import LineMapping, parse_yaml
 
 SCENARIO_FILE = "scenario.yaml"
@@ -32,7 +35,18 @@ ADVICE_SECTIONS = {
     "rules": "Deadlines and marketplace rules",
     "avoid": "Avoid",
 }
-_SCENARIO_KEYS = ("title", "summary", "tags", "language", "channels", "public", "refuse", "fields", "advice")
+_SCENARIO_KEYS = (
+    "title",
+    "summary",
+    "tags",
+    "language",
+    "channels",
+    "public",
+    "refuse",
+    "triggers",
+    "fields",
+    "advice",
+)
 _REFUSE_KEYS = ("channels", "when", "reason")
 _FIELD_KEYS = ("help", "type", "required", "default", "choices", "example", "always")
 _ONE_LINE_LISTS = ("tags", "choices")
@@ -74,6 +88,9 @@ class Scenario:
     """Its reply is posted publicly (an answer to a review or feedback): no subject, public rules."""
     refusals: tuple[Refusal, ...] = ()
     """Channels refused for the whole scenario or for some of its choices, each with its reason."""
+    triggers: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    """Language tag -> phrases a buyer writes that suggest this scenario (``triggers:``; see packs.triggers).
+    Empty when not given: such a scenario is never suggested by ``triage``."""
 
     def refused_by(self, channel: str, values: dict[str, Any]) -> Refusal | None:
         """The refusal that keeps a reply with these values from ``channel``, or None when it may go there."""
@@ -503,6 +520,7 @@ def load_scenario(
         channels=channels,
         public=_bool(data, "public", path),
         refusals=refusals,
+        triggers=read_triggers(data, languages=[lang for lang, _ in templates], path=path),
     )
 
 

@@ -63,6 +63,18 @@ class LineMapping(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+class LineList(list[Any]):
+    """A list that remembers the line of each item (1-based), for messages about one item."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int, default: int = 0) -> int:
+        """Line of item ``index``, or ``default`` when it is not known."""
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else default
+
+
 class _Refused(Exception):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
@@ -89,7 +101,11 @@ def _check_event(event: yaml.Event) -> None:
     """Refuse aliases, anchors and explicit tags."""
     line = _line(event)
     if isinstance(event, yaml.AliasEvent):
-        raise _Refused(f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full", line)
+        raise _Refused(
+            f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full"
+            f' (text that starts with * needs quotes: "*{event.anchor}")',
+            line,
+        )
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
         raise _Refused(f"YAML anchors (&{anchor}) are not allowed; write each value out in full", line)
@@ -118,6 +134,8 @@ def _add(frame: _Frame, value: Any, line: int) -> None:
     target = frame.value
     if isinstance(target, list):
         target.append(value)
+        if isinstance(target, LineList):
+            target.item_lines.append(line)
     elif frame.key is None:
         if not isinstance(value, str):
             raise _Refused("a key must be plain text", line)
@@ -146,7 +164,9 @@ def _document(loader: Any) -> Any:
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_NESTING_DEPTH:
                 raise _Refused(f"nested more than {MAX_NESTING_DEPTH} levels deep", line)
-            container: list[Any] | LineMapping = [] if isinstance(event, yaml.SequenceStartEvent) else LineMapping()
+            container: list[Any] | LineMapping = (
+                LineList() if isinstance(event, yaml.SequenceStartEvent) else LineMapping()
+            )
             if isinstance(container, LineMapping):
                 container.line = line
             stack.append(_Frame(container, line))

@@ -1,0 +1,133 @@
+"""The order id in a buyer's message, and the channel a sender's address belongs to.
+
+Order-id formats are those of ../shared/reference/marketplaces.md section 4.3; relay domains
+are those of section 1.1. Only the standard library's ``re`` is used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from replykit.output.addresses import Mailbox
+
+MAX_SEARCHED_CHARS = 100_000
+"""How much of the body is searched: an order id sits near the top, and a profile's pattern runs on bounded text."""
+
+# No digit, letter or hyphen may touch an id: "1302-1234567-7654321-9" (a longer run) is not an Amazon order.
+_BEFORE = r"(?<![\w-])"
+_AFTER = r"(?![\w]|-\d)"
+# Words that come before an order number, in the 12 languages (and the receipt Etsy speaks of).
+_ORDER_WORD = (
+    r"(?:order|receipt|purchase|bestellung|bestellnummer|auftrag|bestelling|commande|pedido|ordine|zamówienie"
+    r"|zamówienia|zamówieniu|nr zamówienia|заказ|заказа|заказу|注文|주문|طلب|الطلب)"
+)
+_NUMBER_MARK = r"(?:#|№|n[°º]\.?|nr\.?|no\.?|number|nummer|numéro|número|numero|numer|номер|番号|번호|رقم)"
+
+
+@dataclass(frozen=True)
+class FoundOrderId:
+    """An order id found in a message, which marketplace's format it has, and where it was."""
+
+    order_id: str
+    marketplace: str
+    """"amazon", "ebay", "aliexpress", "etsy", "shopify", or "shop" (the profile's order_pattern)."""
+    where: str
+    """"subject" or "body"."""
+
+
+# Tried in this order in each place; the first match wins. Etsy's 10 digits and Shopify's "#1001"
+# are common in other numbers (phone numbers, amounts), so they count only after an order word.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("amazon", re.compile(rf"{_BEFORE}(?:\d{{3}}|[A-Z]\d{{2}})-\d{{7}}-\d{{7}}{_AFTER}")),
+    ("ebay", re.compile(rf"{_BEFORE}\d{{2}}-\d{{5}}-\d{{5}}{_AFTER}")),
+    ("aliexpress", re.compile(rf"{_BEFORE}\d{{16}}{_AFTER}")),
+    (
+        "etsy",
+        re.compile(rf"\b{_ORDER_WORD}\b[^\d\n]{{0,20}}?{_BEFORE}(?P<id>\d{{10}}){_AFTER}", re.IGNORECASE),
+    ),
+    (
+        "shopify",
+        re.compile(rf"\b{_ORDER_WORD}\b[^\d\n#]{{0,20}}?(?P<id>#\d{{4,9}}){_AFTER}", re.IGNORECASE),
+    ),
+)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    """The first non-empty match of ``pattern`` in ``text``: its group 'id' if it has one, else the whole match."""
+    for match in pattern.finditer(text):
+        found = match.group("id") if "id" in pattern.groupindex else match.group(0)
+        if found and found.strip():
+            return found.strip()
+    return None
+
+
+def find_order_id(subject: str, text: str, *, shop_pattern: str | None = None) -> FoundOrderId | None:
+    """The order id in a message: the subject first, then the body (its first MAX_SEARCHED_CHARS characters).
+
+    In each place the profile's ``shop_pattern`` (a regular expression, checked when the
+    config was read; its group ``id`` if it has one, else its whole match) is tried before
+    the marketplace formats: Amazon 3-7-7 digits (or a letter and 2-7-7), eBay 2-5-5,
+    AliExpress 16 digits, Etsy 10 digits and Shopify "#1001" (these two only after a word
+    such as order, Bestellung, commande or 注文). None when nothing matches.
+    """
+    patterns: list[tuple[str, re.Pattern[str]]] = []
+    if shop_pattern:
+        patterns.append(("shop", re.compile(shop_pattern)))
+    patterns.extend(_PATTERNS)
+    for where, place in (("subject", subject[:MAX_SEARCHED_CHARS]), ("body", text[:MAX_SEARCHED_CHARS])):
+        for marketplace, pattern in patterns:
+            found = _first(pattern, place)
+            if found is not None:
+                return FoundOrderId(order_id=found, marketplace=marketplace, where=where)
+    return None
+
+
+# Amazon's buyer aliases are at marketplace.amazon.<the marketplace's domain>; eBay relays through
+# members.ebay.<domain> (marketplaces.md 1.1). Etsy, Walmart and AliExpress keep messages in their
+# own inbox and document no relay address, so they are not recognised here.
+_AMAZON_DOMAINS = (
+    "com ca com.mx com.br co.uk de fr it es nl se pl com.be com.tr ae sa eg in co.jp com.au sg cn ie".split()
+)
+_EBAY_DOMAINS = "com de co.uk fr it es nl pl at ch be ie ca com.au com.hk com.sg com.my ph in".split()
+_CHANNEL_DOMAINS: dict[str, str] = {
+    **{f"marketplace.amazon.{tld}": "amazon" for tld in _AMAZON_DOMAINS},
+    **{f"members.ebay.{tld}": "ebay" for tld in _EBAY_DOMAINS},
+}
+
+
+def channel_of(sender: Mailbox | None) -> str | None:
+    """The marketplace a sender's address relays for: "amazon" (marketplace.amazon.de, ...), "ebay"
+    (members.ebay.com, ...); None for any other address, or no sender."""
+    if sender is None:
+        return None
+    domain = sender.addr.rpartition("@")[2].lower().rstrip(".")
+    return _CHANNEL_DOMAINS.get(domain)
+
+
+MAX_PATTERN_CHARS = 200
+"""Longest order_pattern in a profile: an order id's pattern needs a few dozen characters."""
+
+# A group that repeats and holds a repeat itself, such as (\d+)+ or (a*)*: exponential time on a near miss.
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\d*\})")
+
+
+def check_order_pattern(raw: str) -> str:
+    """Return ``raw`` if it is a usable order_pattern, or raise ValueError saying what is wrong.
+
+    Usable: at most MAX_PATTERN_CHARS characters, compiles as a Python regular expression,
+    does not match empty text, and holds no nested repetition such as ``(\\d+)+``, which can take exponential time.
+    """
+    if len(raw) > MAX_PATTERN_CHARS:
+        raise ValueError(f"it is {len(raw)} characters long; an order pattern may have up to {MAX_PATTERN_CHARS}")
+    try:
+        pattern = re.compile(raw)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from None
+    if pattern.fullmatch("") is not None or pattern.search("") is not None:
+        raise ValueError("it matches empty text; write the form of your order ids, such as 'HB-\\d{6}'")
+    if _NESTED_REPEAT.search(raw):
+        raise ValueError("it repeats a group that holds a repeat, such as (\\d+)+, which can take minutes to fail")
+    return raw
