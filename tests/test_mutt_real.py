@@ -110,8 +110,18 @@ class Client:
         return self.sent.read_bytes()
 
 
-def maildir(home: Path) -> Path:
-    """A Maildir holding the buyer's message, already seen."""
+def mailbox(home: Path, kind: str) -> Path:
+    """A Maildir or an mbox file holding the buyer's message, already seen.
+
+    Piped from an mbox, the message starts with its "From " line.
+    """
+    (home / "Mail").mkdir()
+    if kind == "mbox":
+        box = home / "Mail" / "inbox"
+        box.write_text(
+            f"From {BUYER[1]} Tue Dec  1 08:15:00 2026\nStatus: RO\n" + BUYER_MESSAGE + "\n", encoding="utf-8"
+        )
+        return box
     box = home / "Mail" / "INBOX"
     for sub in ("cur", "new", "tmp"):
         (box / sub).mkdir(parents=True)
@@ -157,9 +167,9 @@ def client_for(tmp_path: Path, sendmail_stub: Path, isolated_home: Path) -> Iter
     """Start a client (``mutt`` or ``neomutt``) with a macro, in tmux; the tmux server is killed after the test."""
     started: list[Client] = []
 
-    def start(program: str, macro: str, bin_dir: Path | None = None) -> Client:
+    def start(program: str, macro: str, bin_dir: Path | None = None, folder: str = "maildir") -> Client:
         tools = require("tmux", program)
-        box = maildir(isolated_home)
+        box = mailbox(isolated_home, folder)
         edit = editor(tmp_path, f"files[0].write_text(files[0].read_text() + {ADDED!r} + '\\n')\n")
         muttrc(isolated_home / RC[program], box, sendmail_stub, edit, macro)
         path = [str(bin_dir)] if bin_dir else []
@@ -241,12 +251,19 @@ def back_to(client: Client, where: str) -> None:
     client.wait_for("Could you please send the cable" if where == "pager" else re.escape(SUBJECT))
 
 
-@pytest.mark.parametrize(("program", "macro"), CLIENTS)
-@pytest.mark.parametrize("where", ["index", "pager"])
+# id, client, where the macro is pressed, the kind of mailbox the message is read from.
+RUNS = [
+    (f"{program}-{where}-{folder}", program, macro, where, folder)
+    for program, macro in (("mutt", MUTT_MACRO), ("neomutt", NEOMUTT_MACRO))
+    for where, folder in (("index", "maildir"), ("pager", "maildir"), ("pager", "mbox"))
+]
+
+
+@pytest.mark.parametrize(("program", "macro", "where", "folder"), [r[1:] for r in RUNS], ids=[r[0] for r in RUNS])
 def test_the_macro_sends_a_threaded_reply_to_the_buyer(
-    client_for: StartClient, tmp_path: Path, program: str, macro: str, where: str
+    client_for: StartClient, tmp_path: Path, program: str, macro: str, where: str, folder: str
 ) -> None:
-    client = client_for(program, macro, stand_in(tmp_path / "bin"))
+    client = client_for(program, macro, stand_in(tmp_path / "bin"), folder)
     answer(client, where, TYPED)
     # The second client opens the draft in the editor (headers and body), which adds a line, then composes.
     client.wait_for("y:Send")
