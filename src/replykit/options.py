@@ -57,6 +57,9 @@ RENDER: tuple[Option, ...] = (
     Option(("--help", "-h"), takes_value=False),
 )
 
+REPLY: tuple[Option, ...] = (*RENDER, Option(("--message",), takes_value=True))
+"""The ``reply`` command's own options: render's, and the buyer's message."""
+
 BATCH: tuple[Option, ...] = (
     Option(("--set",), takes_value=True),
     Option(("--preset",), takes_value=True),
@@ -80,7 +83,7 @@ BATCH: tuple[Option, ...] = (
 # Not options (yet), but words an email header or a future option would need.
 _ALSO_RESERVED = frozenset({"bcc", "subject"})
 
-RESERVED_FIELD_NAMES = frozenset(option.field_name for option in RENDER) | _ALSO_RESERVED
+RESERVED_FIELD_NAMES = frozenset(option.field_name for option in REPLY) | _ALSO_RESERVED
 """Field names a scenario may not declare: each is taken by one of render's own options."""
 
 

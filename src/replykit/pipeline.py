@@ -224,6 +224,14 @@ class RenderRequest(NamedTuple):
     """Where the reply goes (amazon, ebay, ...): its rules are checked. Default: the profile's channel."""
     allow: tuple[str, ...] = ()
     """Channel rule ids accepted on purpose."""
+    found: Mapping[str, str] = MappingProxyType({})
+    """Field values found in the buyer's message (``reply``): below the command line and --data, above the profile."""
+    lang_source: str = "--lang"
+    """Where ``lang`` came from, for messages: ``--lang`` or the buyer's message."""
+    channel_source: str | None = None
+    """Where ``channel`` came from, for messages; None: --channel when given, else the profile's channel."""
+    subject: str | None = None
+    """The subject to use instead of the template's (``reply``: "Re: " and the buyer's subject)."""
 
 
 class Rendered(NamedTuple):
@@ -351,18 +359,26 @@ def render_request(
         )
     channel = request.channel or profile.values.get("channel")
     cli = {**request.fields, **parse_assignments(list(request.assignments), scenario.fields)}
-    data = read_data(request.data, stdin=stdin or sys.stdin) if request.data else {}
+    data = {**request.found, **(read_data(request.data, stdin=stdin or sys.stdin) if request.data else {})}
     composed = composer.compose(
         request.scenario_id,
         cli=cli,
         data=data,
         profile=profile,
         lang=request.lang,
+        lang_source=request.lang_source,
         ask=ask if request.data != "-" else None,
         channel=channel,
-        channel_source="--channel" if request.channel else "the profile's channel",
+        channel_source=request.channel_source or ("--channel" if request.channel else "the profile's channel"),
         on_notice=on_notice,
     )
+    if request.subject is not None:
+        from dataclasses import replace
+
+        from replykit.output.addresses import check_header_text
+
+        subject = check_header_text("the buyer's subject", request.subject)
+        composed = composed._replace(reply=replace(composed.reply, subject=subject))
     findings: tuple[Finding, ...] = ()
     if channel:
         buyer_lang = request.lang or profile.lang

@@ -19,7 +19,7 @@ from replykit import errors
 from replykit.cli import complete, console
 from replykit.cli.setup_commands import register as register_setup_commands
 from replykit.errors import ReplykitError
-from replykit.options import BATCH, RENDER, Option, scan
+from replykit.options import BATCH, RENDER, REPLY, Option, scan
 from replykit.output.delivery import REPLY_TO_ENV, SENDER_ENV
 from replykit.output.formats import dumps_json
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 FIELD_PANEL = "Scenario fields"
 RENDER_EPILOG = "Run 'replykit render SCENARIO --help' to see that scenario's fields."
+REPLY_EPILOG = "Run 'replykit reply SCENARIO --help' to see that scenario's fields."
 _COMPOSER_KEY = "replykit.composer"
 _SCENARIO_KEY = "replykit.scenario"
 _FIELD_PARAMS_KEY = "replykit.field_params"
@@ -194,6 +195,103 @@ class OutputFormat(str, Enum):
 MAIL_PANEL = "Email (--format eml or mailto)"
 
 
+# render's and reply's options, declared once.
+_SCENARIO = typer.Argument(
+    ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=complete.scenario_argument
+)
+_SET = typer.Option([], "--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")
+_DATA = typer.Option(
+    None, "--data", metavar="FILE", help="Read field values from a YAML or JSON file; '-' reads stdin."
+)
+_LANG = typer.Option(
+    None,
+    "--lang",
+    metavar="TAG",
+    help="Language of the reply (de, pt-BR, pt_BR), or else the closest one.",
+    autocompletion=complete.scenario_languages,
+)
+_NO_INPUT = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal.")
+_FMT = typer.Option(
+    "text",
+    "--format",
+    metavar="FORMAT",
+    rich_help_panel=OUTPUT_PANEL,
+    case_sensitive=False,
+    help="text (the body), markdown, json, subject (one line), eml (an email draft) or mailto (a URL).",
+)
+_COPY = typer.Option(False, "--copy", help="Also put the reply on the clipboard.", rich_help_panel=OUTPUT_PANEL)
+_QUIET = typer.Option(
+    False, "--quiet", "-q", help="Print nothing on stdout (with --copy).", rich_help_panel=OUTPUT_PANEL
+)
+_OUTPUT = typer.Option(
+    None,
+    "--output",
+    "-o",
+    metavar="FILE",
+    rich_help_panel=OUTPUT_PANEL,
+    help="Write the reply to FILE instead of stdout.",
+)
+_FORCE = typer.Option(False, "--force", help="Let --output replace an existing file.", rich_help_panel=OUTPUT_PANEL)
+_TO = typer.Option(
+    [],
+    "--to",
+    metavar="ADDRESS",
+    rich_help_panel=MAIL_PANEL,
+    help="Recipient, as buyer@example.com or 'Name <buyer@example.com>' (repeatable).",
+)
+_SENDER = typer.Option(
+    None,
+    "--from",
+    metavar="ADDRESS",
+    rich_help_panel=MAIL_PANEL,
+    help=f"Sender of an eml draft (default: ${SENDER_ENV}).",
+)
+_CC = typer.Option([], "--cc", metavar="ADDRESS", help="Copy recipient (repeatable).", rich_help_panel=MAIL_PANEL)
+_REPLY_TO = typer.Option(
+    None,
+    "--reply-to",
+    metavar="ADDRESS",
+    rich_help_panel=MAIL_PANEL,
+    help=f"Reply-To of an eml draft (default: ${REPLY_TO_ENV}).",
+)
+_IN_REPLY_TO = typer.Option(
+    [],
+    "--in-reply-to",
+    metavar="MESSAGE-ID",
+    rich_help_panel=MAIL_PANEL,
+    help="The buyer's Message-ID, to thread the reply onto it (repeatable).",
+)
+_REFERENCES = typer.Option(
+    [],
+    "--references",
+    metavar="MESSAGE-ID",
+    rich_help_panel=MAIL_PANEL,
+    help="The References of the buyer's message, in order (repeatable; eml only).",
+)
+_UNSENT = typer.Option(
+    None,
+    "--unsent/--no-unsent",
+    rich_help_panel=MAIL_PANEL,
+    help="Add X-Unsent: 1, so Outlook opens the eml as a draft (default: only with --output).",
+    show_default=False,
+)
+_CHANNEL = typer.Option(
+    None,
+    "--channel",
+    metavar="CHANNEL",
+    help="Check the reply against a marketplace's rules: amazon, ebay, aliexpress, etsy, walmart or email "
+    "(default: the profile's channel).",
+)
+_ALLOW = typer.Option([], "--allow", metavar="RULE", help="Accept one channel rule on purpose (repeatable).")
+_PROFILE = typer.Option(
+    None,
+    "--profile",
+    metavar="NAME",
+    help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile).",
+    autocompletion=complete.profile_names,
+)
+
+
 @app.command(
     cls=RenderCommand,
     context_settings={"ignore_unknown_options": False},
@@ -201,108 +299,26 @@ MAIL_PANEL = "Email (--format eml or mailto)"
 )
 def render(
     ctx: typer.Context,
-    scenario_id: str = typer.Argument(
-        ..., metavar="SCENARIO", help="Scenario id (see 'replykit list').", autocompletion=complete.scenario_argument
-    ),
-    set_: list[str] = typer.Option([], "--set", metavar="FIELD=VALUE", help="Set a field (repeatable)."),
-    data: str | None = typer.Option(
-        None, "--data", metavar="FILE", help="Read field values from a YAML or JSON file; '-' reads stdin."
-    ),
-    lang: str | None = typer.Option(
-        None,
-        "--lang",
-        metavar="TAG",
-        help="Language of the reply (de, pt-BR, pt_BR), or else the closest one.",
-        autocompletion=complete.scenario_languages,
-    ),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt for missing fields, even on a terminal."),
-    fmt: OutputFormat = typer.Option(
-        "text",
-        "--format",
-        metavar="FORMAT",
-        rich_help_panel=OUTPUT_PANEL,
-        case_sensitive=False,
-        help="text (the body), markdown, json, subject (one line), eml (an email draft) or mailto (a URL).",
-    ),
-    copy: bool = typer.Option(
-        False, "--copy", help="Also put the reply on the clipboard.", rich_help_panel=OUTPUT_PANEL
-    ),
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print nothing on stdout (with --copy).", rich_help_panel=OUTPUT_PANEL
-    ),
-    output: Path | None = typer.Option(
-        None,
-        "--output",
-        "-o",
-        metavar="FILE",
-        rich_help_panel=OUTPUT_PANEL,
-        help="Write the reply to FILE instead of stdout.",
-    ),
-    force: bool = typer.Option(
-        False, "--force", help="Let --output replace an existing file.", rich_help_panel=OUTPUT_PANEL
-    ),
-    to: list[str] = typer.Option(
-        [],
-        "--to",
-        metavar="ADDRESS",
-        rich_help_panel=MAIL_PANEL,
-        help="Recipient, as buyer@example.com or 'Name <buyer@example.com>' (repeatable).",
-    ),
-    sender: str | None = typer.Option(
-        None,
-        "--from",
-        metavar="ADDRESS",
-        rich_help_panel=MAIL_PANEL,
-        help=f"Sender of an eml draft (default: ${SENDER_ENV}).",
-    ),
-    cc: list[str] = typer.Option(
-        [], "--cc", metavar="ADDRESS", help="Copy recipient (repeatable).", rich_help_panel=MAIL_PANEL
-    ),
-    reply_to: str | None = typer.Option(
-        None,
-        "--reply-to",
-        metavar="ADDRESS",
-        rich_help_panel=MAIL_PANEL,
-        help=f"Reply-To of an eml draft (default: ${REPLY_TO_ENV}).",
-    ),
-    in_reply_to: list[str] = typer.Option(
-        [],
-        "--in-reply-to",
-        metavar="MESSAGE-ID",
-        rich_help_panel=MAIL_PANEL,
-        help="The buyer's Message-ID, to thread the reply onto it (repeatable).",
-    ),
-    references: list[str] = typer.Option(
-        [],
-        "--references",
-        metavar="MESSAGE-ID",
-        rich_help_panel=MAIL_PANEL,
-        help="The References of the buyer's message, in order (repeatable; eml only).",
-    ),
-    unsent: bool | None = typer.Option(
-        None,
-        "--unsent/--no-unsent",
-        rich_help_panel=MAIL_PANEL,
-        help="Add X-Unsent: 1, so Outlook opens the eml as a draft (default: only with --output).",
-        show_default=False,
-    ),
-    channel: str | None = typer.Option(
-        None,
-        "--channel",
-        metavar="CHANNEL",
-        help="Check the reply against a marketplace's rules: amazon, ebay, aliexpress, etsy, walmart or email "
-        "(default: the profile's channel).",
-    ),
-    allow: list[str] = typer.Option(
-        [], "--allow", metavar="RULE", help="Accept one channel rule on purpose (repeatable)."
-    ),
-    profile: str | None = typer.Option(
-        None,
-        "--profile",
-        metavar="NAME",
-        help="Seller profile (default: $REPLYKIT_PROFILE, else default_profile).",
-        autocompletion=complete.profile_names,
-    ),
+    scenario_id: str = _SCENARIO,
+    set_: list[str] = _SET,
+    data: str | None = _DATA,
+    lang: str | None = _LANG,
+    no_input: bool = _NO_INPUT,
+    fmt: OutputFormat = _FMT,
+    copy: bool = _COPY,
+    quiet: bool = _QUIET,
+    output: Path | None = _OUTPUT,
+    force: bool = _FORCE,
+    to: list[str] = _TO,
+    sender: str | None = _SENDER,
+    cc: list[str] = _CC,
+    reply_to: str | None = _REPLY_TO,
+    in_reply_to: list[str] = _IN_REPLY_TO,
+    references: list[str] = _REFERENCES,
+    unsent: bool | None = _UNSENT,
+    channel: str | None = _CHANNEL,
+    allow: list[str] = _ALLOW,
+    profile: str | None = _PROFILE,
 ) -> None:
     """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
     from replykit.output.delivery import deliver
@@ -339,6 +355,157 @@ def render(
         stdout=console.write_stdout,
         note=console.note,
     )
+
+
+class ReplyCommand(RenderCommand):
+    """``reply``: like render, the scenario's fields become options; the buyer's message fills the rest."""
+
+    options_table = REPLY
+    fields_epilog = REPLY_EPILOG
+
+
+@app.command(cls=ReplyCommand, context_settings={"ignore_unknown_options": False}, epilog=REPLY_EPILOG)
+def reply(
+    ctx: typer.Context,
+    scenario_id: str = _SCENARIO,
+    message: Path | None = typer.Option(
+        None, "--message", metavar="FILE", help="The buyer's email, as an .eml file (default: stdin)."
+    ),
+    set_: list[str] = _SET,
+    data: str | None = _DATA,
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="TAG",
+        help="Language of the reply (default: the language of the buyer's words, else the profile's).",
+        autocompletion=complete.scenario_languages,
+    ),
+    no_input: bool = _NO_INPUT,
+    fmt: OutputFormat = typer.Option(
+        "eml",
+        "--format",
+        metavar="FORMAT",
+        rich_help_panel=OUTPUT_PANEL,
+        case_sensitive=False,
+        help="eml (a threaded email draft), text, markdown, json, subject or mailto.",
+    ),
+    copy: bool = _COPY,
+    quiet: bool = _QUIET,
+    output: Path | None = _OUTPUT,
+    force: bool = _FORCE,
+    to: list[str] = typer.Option(
+        [],
+        "--to",
+        metavar="ADDRESS",
+        rich_help_panel=MAIL_PANEL,
+        help="Recipient (repeatable; default: the message's Reply-To, else its From).",
+    ),
+    sender: str | None = _SENDER,
+    cc: list[str] = _CC,
+    reply_to: str | None = _REPLY_TO,
+    in_reply_to: list[str] = typer.Option(
+        [],
+        "--in-reply-to",
+        metavar="MESSAGE-ID",
+        rich_help_panel=MAIL_PANEL,
+        help="Thread onto this Message-ID instead of the message's own (repeatable).",
+    ),
+    references: list[str] = _REFERENCES,
+    unsent: bool | None = _UNSENT,
+    channel: str | None = typer.Option(
+        None,
+        "--channel",
+        metavar="CHANNEL",
+        help="Check the reply against a marketplace's rules (default: the channel the message came through, "
+        "else the profile's).",
+    ),
+    allow: list[str] = _ALLOW,
+    profile: str | None = _PROFILE,
+) -> None:
+    """Answer a buyer's email: a reply draft threaded onto it, with the buyer's name, order id and language.
+
+    The message is read from stdin (a mail client's pipe) or --message FILE. Values given on
+    the command line win over those found in the message; stderr says which were found.
+    """
+    from replykit.answer import answer_message
+    from replykit.output.delivery import deliver
+    from replykit.pipeline import RenderRequest
+
+    if data == "-" and message is None:
+        raise errors.UsageError(
+            "--data - and the buyer's message cannot both come from stdin", hint="pass the message with --message FILE"
+        )
+    request = RenderRequest(
+        scenario_id,
+        fields=ctx.meta[_FIELD_VALUES_KEY],
+        assignments=tuple(set_),
+        data=data,
+        lang=lang,
+        profile=profile,
+        format=fmt.value,
+        to=tuple(to),
+        cc=tuple(cc),
+        sender=sender,
+        reply_to=reply_to,
+        in_reply_to=tuple(in_reply_to),
+        references=tuple(references),
+        unsent=unsent,
+        to_file=output is not None,
+        channel=channel,
+        allow=tuple(allow),
+    )
+    ask = console.prompt_field if message is not None and console.interactive(no_input=no_input) else None
+    rendered = answer_message(
+        request,
+        message=message,
+        stdin=sys.stdin.buffer if sys.stdin is not None else None,
+        composer=ctx.meta[_COMPOSER_KEY],
+        ask=ask,
+        on_note=console.note,
+        on_notice=console.warn,
+    )
+    deliver(
+        rendered.payload,
+        copy=copy,
+        quiet=quiet,
+        output=output,
+        force=force,
+        stdout=console.write_stdout,
+        note=console.note,
+    )
+
+
+@app.command()
+def triage(
+    message: Path | None = typer.Option(
+        None, "--message", metavar="FILE", help="The buyer's email, as an .eml file (default: stdin)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    shown: int = typer.Option(5, "--top", metavar="N", min=1, help="How many scenarios to show (default 5)."),
+    templates_dir: list[str] = typer.Option([], "--templates-dir", metavar="DIR", help=TEMPLATES_DIR_HELP),
+    profile: str | None = _PROFILE,
+) -> None:
+    """Suggest the scenarios that fit a buyer's email, best first, with the phrases that matched.
+
+    Also shows the language of the buyer's words, the order id found, the channel the
+    message came through and by when the reply is due there, in the profile's time zone.
+    """
+    from replykit.answer import triage_message
+    from replykit.pipeline import library_for
+    from replykit.triage import render_text
+
+    result = triage_message(
+        library_for([Path(d) for d in templates_dir]),
+        message=message,
+        stdin=sys.stdin.buffer if sys.stdin is not None else None,
+        profile=profile,
+        limit=None if as_json else shown,
+        on_notice=console.warn,
+    )
+    if as_json:
+        console.write_stdout(dumps_json(result.as_json()))
+    else:
+        console.write_stdout(render_text(result, shown=shown))
 
 
 @app.command("list")
