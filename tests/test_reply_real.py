@@ -15,6 +15,7 @@ from test_mail_real import smtp_sink as smtp_sink  # the fixture, shared
 from test_mutt_real import BUYER, BUYER_MESSAGE, EARLIER, MESSAGE_ID, ORDER_ID, SHOP, SUBJECT
 
 AMAZON_ALIAS = "9f3kq2vbz4xw1t8@marketplace.amazon.de"
+AMAZON_SENDER = "marketplace-messages@amazon.de"
 # id, the buyer's message, who the reply goes to.
 CASES = [
     ("buyer-writes-directly", BUYER_MESSAGE, BUYER[1]),
@@ -22,7 +23,7 @@ CASES = [
         "amazon-alias-with-reply-to",
         BUYER_MESSAGE.replace(
             f"From: =?utf-8?q?Zo=C3=AB_=C3=9Cnal?= <{BUYER[1]}>",
-            f'From: "Zoe U. - Amazon Marketplace" <{AMAZON_ALIAS}>\nReply-To: <{AMAZON_ALIAS}>',
+            f'From: "Zoe U. - Amazon Marketplace" <{AMAZON_SENDER}>\nReply-To: <{AMAZON_ALIAS}>',
         ),
         AMAZON_ALIAS,
     ),
@@ -71,14 +72,18 @@ def test_a_reply_saved_for_sending_carries_no_unsent_header(
     replykit_bin: str, smtp_sink: tuple[int, list[Received]], tmp_path: Path
 ) -> None:
     port, messages = smtp_sink
-    draft = tmp_path / "reply.eml"
     env = {**os.environ, "REPLYKIT_FROM": f"{SHOP[0]} <{SHOP[1]}>"}
-    reply = subprocess.run(
-        [replykit_bin, "reply", "missing-items", "--items", "USB-C cable", "--output", str(draft), "--no-unsent"],
-        input=BUYER_MESSAGE.encode(), capture_output=True, env=env, timeout=60, start_new_session=True,
-    )  # fmt: skip
-    assert reply.returncode == 0, reply.stderr.decode()
-    assert msmtp(port, draft.read_bytes()).returncode == 0
+    drafts = {}
+    for flag in ("--unsent", "--no-unsent"):
+        drafts[flag] = tmp_path / f"reply{flag}.eml"
+        reply = subprocess.run(
+            [replykit_bin, "reply", "missing-items", "--items", "USB-C cable", "--output", str(drafts[flag]), flag],
+            input=BUYER_MESSAGE.encode(), capture_output=True, env=env, timeout=60, start_new_session=True,
+        )  # fmt: skip
+        assert reply.returncode == 0, reply.stderr.decode()
+    # A draft for a mail program is marked; the one for sending is not, and reaches the buyer unmarked.
+    assert "X-Unsent" in parse_email(drafts["--unsent"].read_bytes())
+    assert msmtp(port, drafts["--no-unsent"].read_bytes()).returncode == 0
     (received,) = messages
     sent = parse_email(received.data)
     assert "X-Unsent" not in sent and str(sent["In-Reply-To"]) == MESSAGE_ID
