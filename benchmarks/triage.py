@@ -18,10 +18,12 @@ and prints top-1 and top-3 accuracy, overall and per language, and the time per 
   wins (a bag of phrases, without language);
 - ``English only``: ``rank`` given only each scenario's English triggers.
 
-The language given to ``rank`` is the corpus's ``lang`` (``--identify`` would use the message
-reader's identifier instead, once it exists). Usage::
+The language given to ``rank`` is the one ``replykit.inbound.language.identify`` finds in the
+message's text, among the library's languages, as ``replykit triage`` does (None below its
+confidence floor); ``--given-lang`` gives the corpus's ``lang`` instead. The identifier's own
+accuracy on the corpus is printed first. Usage::
 
-    python benchmarks/triage.py [--corpus FILE] [--templates-dir DIR ...] [--misses]
+    python benchmarks/triage.py [--corpus FILE] [--templates-dir DIR ...] [--given-lang] [--misses]
 """
 
 from __future__ import annotations
@@ -127,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "triage_corpus.yaml")
     parser.add_argument("--templates-dir", type=Path, action="append", default=[])
     parser.add_argument("--misses", action="store_true", help="list each top-1 miss on stderr")
+    parser.add_argument("--given-lang", action="store_true", help="rank with the corpus's lang, not the identified one")
     args = parser.parse_args(argv)
 
     messages = read_corpus(args.corpus)
@@ -147,14 +150,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         f" (loaded in {load_ms:.0f} ms)"
     )
 
+    from replykit.inbound.language import identify
+
+    languages = sorted({lang for s in scenarios for lang in s.languages})
+    found = {m: identify(m.text, among=languages).language for m in messages}
+    right = sum(found[m] == m.lang for m in messages)
+    unsure = sum(found[m] is None for m in messages)
+    print(f"language identified right: {right} of {len(messages)}; below the floor: {unsure}; wrong: "
+          f"{len(messages) - right - unsure}")  # fmt: skip
+    if args.given_lang:
+        found = {m: m.lang for m in messages}
+
     start = time.perf_counter()
     rank(scenarios, text="cold start", language=None)
     cold_ms = (time.perf_counter() - start) * 1000
     english = english_only(scenarios)
     methods: dict[str, Ranker] = {
-        "replykit": lambda m: rank(scenarios, text=m.text, subject=m.subject, language=m.lang),
+        "replykit": lambda m: rank(scenarios, text=m.text, subject=m.subject, language=found[m]),
         "flat count": lambda m: rank(scenarios, text=m.text, subject=m.subject, language=None, weights=FLAT),
-        "English only": lambda m: rank(english, text=m.text, subject=m.subject, language=m.lang),
+        "English only": lambda m: rank(english, text=m.text, subject=m.subject, language=found[m]),
     }
     results = {name: evaluate(name, ranker, messages, args.misses) for name, ranker in methods.items()}
 

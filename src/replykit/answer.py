@@ -55,7 +55,7 @@ class Answer:
     """Lines for stderr about what the reply cannot do, such as thread onto a message without a Message-ID."""
 
 
-def read_message_input(path: Path | None, stdin: BinaryIO | None) -> BuyerMessage:
+def read_message_input(path: Path | None, stdin: BinaryIO | None, *, command: str = "reply") -> BuyerMessage:
     """The buyer's message from ``path`` or, without one, from ``stdin``, read up to the size limit.
 
     Raises UsageError when there is no path and stdin is a terminal (nothing piped in), and
@@ -76,8 +76,9 @@ def read_message_input(path: Path | None, stdin: BinaryIO | None) -> BuyerMessag
     source = "<stdin>"
     if stdin is None or stdin.isatty():
         raise UsageError(
-            "reply reads the buyer's email from stdin, and nothing was piped in",
-            hint="pipe the message in (replykit reply SCENARIO < buyer.eml) or pass --message FILE",
+            f"{command} reads the buyer's email from stdin, and nothing was piped in",
+            hint=f"pipe the message in (replykit {command} {'SCENARIO ' * (command == 'reply')}< buyer.eml) "
+            "or pass --message FILE",
         )
     raw = stdin.read(MAX_MESSAGE_BYTES + 1)
     if len(raw) > MAX_MESSAGE_BYTES:
@@ -236,7 +237,7 @@ def triage_message(
     from replykit.triage import triage
 
     seller = active_profile(option=profile)
-    buyer = read_message_input(message, stdin)
+    buyer = read_message_input(message, stdin, command="triage")
     loaded, problems = library.load_all()
     for problem in problems:
         if on_notice is not None:
