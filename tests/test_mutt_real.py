@@ -267,3 +267,9 @@ def test_a_failed_reply_sends_nothing_and_says_why(client_for: StartClient, prog
     client.wait_for("Could you please send the cable")
     assert not client.sent.exists()
     assert not list(Path(client.env["TMPDIR"]).iterdir()), "the draft was left behind"
+
+
+def test_the_readme_shows_the_macros_that_are_tested() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert MUTT_MACRO in readme
+    assert NEOMUTT_MACRO in readme

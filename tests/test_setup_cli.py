@@ -84,7 +84,7 @@ def test_config_list_shows_every_key_and_its_source(config_file: Path) -> None:
     assert err == f"note: profile main (the default_profile); file {config_file}\n"
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == ["seller_name", "store_name", "support_email", "from", "lang",
-                                                  "currency", "timezone", "channel"]  # fmt: skip
+                                                  "currency", "timezone", "channel", "order_pattern"]  # fmt: skip
     assert re.split(r"\s{2,}", lines[0]) == ["seller_name", "Sam", f"profile main ({config_file}:4)"]
     assert re.split(r"\s{2,}", lines[2]) == ["support_email", "-", "not set"]
     code, out, err = run("config", "list", "--profile", "eu-store")

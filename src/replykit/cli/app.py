@@ -424,8 +424,9 @@ def reply(
 ) -> None:
     """Answer a buyer's email: a reply draft threaded onto it, with the buyer's name, order id and language.
 
-    The message is read from stdin (a mail client's pipe) or --message FILE. Values given on
-    the command line win over those found in the message; stderr says which were found.
+    The message comes from stdin (a mail client's pipe) or --message FILE.
+
+    Values on the command line win over the message's; stderr says which values came from it.
     """
     from replykit.answer import answer_message
     from replykit.output.delivery import deliver
@@ -487,8 +488,7 @@ def triage(
 ) -> None:
     """Suggest the scenarios that fit a buyer's email, best first, with the phrases that matched.
 
-    Also shows the language of the buyer's words, the order id found, the channel the
-    message came through and by when the reply is due there, in the profile's time zone.
+    Also shows the buyer's language, the order id, the channel and by when the reply is due there.
     """
     from replykit.answer import triage_message
     from replykit.pipeline import library_for
