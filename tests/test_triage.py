@@ -105,11 +105,17 @@ def scenarios(make_pack: MakePack) -> list[Scenario]:
         ("مستشفى مدرسة", "مستشفي مدرسه"),
         ("don’t", "don't"),
         ("re\u00adfund", "refund"),
+        ("delivered, but", "delivered but"),
+        ("zugestellt, aber nichts", "zugestellt aber nichts"),
+        ("届いたけど、ない", "届いたけど ない"),
+        ("وصل، لكن", "وصل لكن"),
+        ("where is it? no.", "where is it? no."),
     ],
     ids=[
         "spaces-case", "fr-cedilla", "de-eszett", "de-umlaut", "pl-l-stroke", "ligatures", "ru-yo-kept-short-i",
         "fullwidth", "halfwidth-kana", "ja-dakuten-kept", "ko-unchanged", "ar-harakat", "ar-hamza-alef",
-        "ar-alef-maqsura-ta-marbuta", "apostrophe", "soft-hyphen",
+        "ar-alef-maqsura-ta-marbuta", "apostrophe", "soft-hyphen", "comma", "comma-non-ascii", "ja-comma",
+        "ar-comma", "sentence-ends-kept",
     ],
 )  # fmt: skip
 def test_normalise(text: str, normal: str) -> None:

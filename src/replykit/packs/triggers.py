@@ -77,6 +77,7 @@ _DROPPED = (
     (0xFEFF, 0xFF00),  # zero-width no-break space
 )
 _LATIN = ((0x00C0, 0x0250), (0x1E00, 0x1F00))  # Latin-1, Extended-A and B, Extended Additional
+_COMMAS = ",\u060c\u3001\uff0c"  # comma, Arabic comma, ideographic comma, full-width comma
 
 
 class _Fold(dict[int, "int | str | None"]):
@@ -93,6 +94,8 @@ class _Fold(dict[int, "int | str | None"]):
         elif any(start <= code < end for start, end in _LATIN):
             base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
             value = base if base else code
+        elif char in _COMMAS:
+            value = " "
         self[code] = value
         return value
 
@@ -101,13 +104,14 @@ _FOLD = _Fold()
 
 
 def normalise(text: str) -> str:
-    """``text`` as triggers are compared: NFKC, case-folded, accents and Arabic marks dropped, spaces collapsed.
+    """``text`` as triggers are compared: NFKC, case-folded, accents and Arabic marks dropped, commas made
+    spaces ("delivered, but" matches "delivered but"; a full stop still ends a phrase), spaces collapsed.
 
     >>> normalise("  Reçu  ＡＢＣ Straße ")
     'recu abc strasse'
     """
     if text.isascii():  # the common case of a Latin phrase: NFKC and the table change nothing
-        return " ".join(text.lower().split())
+        return " ".join(text.lower().replace(",", " ").split())
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
     return " ".join(folded.split())
 
