@@ -321,37 +321,52 @@ def render(
     profile: str | None = _PROFILE,
 ) -> None:
     """Render a scenario's reply and print it on stdout, or copy it, save it, or make it an email."""
-    from replykit.output.delivery import deliver
-    from replykit.pipeline import RenderRequest, render_request
+    from replykit.pipeline import render_request
 
     composer: Composer = ctx.meta[_COMPOSER_KEY]
-    request = RenderRequest(
-        scenario_id,
-        fields=ctx.meta[_FIELD_VALUES_KEY],
-        assignments=tuple(set_),
-        data=data,
-        lang=lang,
-        profile=profile,
-        format=fmt.value,
-        to=tuple(to),
-        cc=tuple(cc),
-        sender=sender,
-        reply_to=reply_to,
-        in_reply_to=tuple(in_reply_to),
-        references=tuple(references),
-        unsent=unsent,
-        to_file=output is not None,
-        channel=channel,
-        allow=tuple(allow),
-    )
+    request = _render_request(ctx)
     ask = console.prompt_field if console.interactive(no_input=no_input) else None
     rendered = render_request(request, composer=composer, ask=ask, on_notice=console.warn)
+    _deliver(ctx, rendered.payload)
+
+
+def _render_request(ctx: typer.Context) -> Any:
+    """The RenderRequest of a ``render`` or ``reply`` command line, from the options both commands share."""
+    from replykit.pipeline import RenderRequest
+
+    given = ctx.params
+    return RenderRequest(
+        given["scenario_id"],
+        fields=ctx.meta[_FIELD_VALUES_KEY],
+        assignments=tuple(given["set_"]),
+        data=given["data"],
+        lang=given["lang"],
+        profile=given["profile"],
+        format=str(getattr(given["fmt"], "value", given["fmt"])),
+        to=tuple(given["to"]),
+        cc=tuple(given["cc"]),
+        sender=given["sender"],
+        reply_to=given["reply_to"],
+        in_reply_to=tuple(given["in_reply_to"]),
+        references=tuple(given["references"]),
+        unsent=given["unsent"],
+        to_file=given["output"] is not None,
+        channel=given["channel"],
+        allow=tuple(given["allow"]),
+    )
+
+
+def _deliver(ctx: typer.Context, payload: bytes) -> None:
+    """Send a finished reply where the shared output options say (stdout, --output, --copy)."""
+    from replykit.output.delivery import deliver
+
+    given = ctx.params
     deliver(
-        rendered.payload,
-        copy=copy,
-        quiet=quiet,
-        output=output,
-        force=force,
+        payload,
+        copy=given["copy"],
+        quiet=given["quiet"],
+        output=None if given["output"] is None else Path(given["output"]),
+        force=given["force"],
         stdout=console.write_stdout,
         note=console.note,
     )
@@ -429,32 +444,12 @@ def reply(
     Values on the command line win over the message's; stderr says which values came from it.
     """
     from replykit.answer import answer_message
-    from replykit.output.delivery import deliver
-    from replykit.pipeline import RenderRequest
 
     if data == "-" and message is None:
         raise errors.UsageError(
             "--data - and the buyer's message cannot both come from stdin", hint="pass the message with --message FILE"
         )
-    request = RenderRequest(
-        scenario_id,
-        fields=ctx.meta[_FIELD_VALUES_KEY],
-        assignments=tuple(set_),
-        data=data,
-        lang=lang,
-        profile=profile,
-        format=fmt.value,
-        to=tuple(to),
-        cc=tuple(cc),
-        sender=sender,
-        reply_to=reply_to,
-        in_reply_to=tuple(in_reply_to),
-        references=tuple(references),
-        unsent=unsent,
-        to_file=output is not None,
-        channel=channel,
-        allow=tuple(allow),
-    )
+    request = _render_request(ctx)
     ask = console.prompt_field if message is not None and console.interactive(no_input=no_input) else None
     rendered = answer_message(
         request,
@@ -465,15 +460,7 @@ def reply(
         on_note=console.note,
         on_notice=console.warn,
     )
-    deliver(
-        rendered.payload,
-        copy=copy,
-        quiet=quiet,
-        output=output,
-        force=force,
-        stdout=console.write_stdout,
-        note=console.note,
-    )
+    _deliver(ctx, rendered.payload)
 
 
 @app.command()
