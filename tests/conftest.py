@@ -34,12 +34,25 @@ _BESIDE = Path(sys.executable).parent / "replykit"
 REPLYKIT = str(_BESIDE) if _BESIDE.exists() else shutil.which("replykit")
 
 
+@pytest.fixture(scope="session")
+def language_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of the language identifier's model for the whole run: each home links to it (it is 65 MB)."""
+    folder = tmp_path_factory.mktemp("langid")
+    folder.chmod(0o700)
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, language_model_cache: Path
+) -> Path:
     """Point the per-user data, config and cache folders at a temporary home."""
     home = tmp_path_factory.mktemp("home")
     for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(var, str(home / sub))
+    (home / "cache" / "replykit").mkdir(parents=True, mode=0o700)
+    (home / "cache").chmod(0o700)
+    (home / "cache" / "replykit" / "langid").symlink_to(language_model_cache, target_is_directory=True)
     monkeypatch.setenv("HOME", str(home))
     for var in ("REPLYKIT_PATH", "REPLYKIT_CONFIG", "REPLYKIT_PROFILE", "VISUAL", "EDITOR"):
         monkeypatch.delenv(var, raising=False)

@@ -11,6 +11,7 @@ import errno
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -422,3 +423,48 @@ class AtomicFolder:
 
     def _remove_temp(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _unsafe(folder: Path) -> str:
+    """Why replykit must not load data it cached in this folder, or '' when it may."""
+    try:
+        info = folder.stat()
+    except OSError as exc:
+        return f"it cannot be checked ({exc.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    if sys.platform != "win32":  # Windows grants access by ACLs, which st_mode does not show
+        if info.st_uid != os.getuid():
+            return "it belongs to another user"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return "other users can write to it"
+    return ""
+
+
+def _make_private(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700 (``mkdir -p`` would use the umask's)."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+def private_cache_folder(root: Path, name: str) -> tuple[Path | None, tuple[Path, str] | None]:
+    """The cache folder ``root/name``, made private (0700) if new, when only this user can write it.
+
+    Returns ``(folder, None)`` when it may be used; ``(None, None)`` when it cannot be created
+    (no cache, nothing to say); ``(None, (path, why))`` when it or ``root`` belongs to another
+    user or others can write to it, so what is in it could have been put there by them.
+    """
+    folder = root / name
+    try:
+        _make_private(folder)
+    except OSError:
+        return None, None
+    for path in (root, folder):
+        problem = _unsafe(path)
+        if problem:
+            return None, (path, problem)
+    return folder, None

@@ -2,15 +2,21 @@
 
 py3langid (BSD; its model ships inside the package) is restricted with ``set_languages`` to
 the candidate languages, and its normalised probability is the confidence. One identifier
-is loaded per process, on the first call (about 0.3 s and the import of numpy).
+is loaded per process, on the first call. The packaged model is LZMA-compressed, and
+decompressing it costs most of a second at every start; so the first load also keeps its
+arrays uncompressed in the user's private cache folder (about 65 MB, ``langid/``), which
+later processes map from disk instead. A cache that is missing, unsafe or not as expected is
+not used, and the packaged model is read as before.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 CONFIDENCE_FLOOR = 0.70
@@ -64,11 +70,97 @@ def _load() -> frozenset[str]:
     """Load the process's one identifier (once); the language codes it knows."""
     global _identifier, _known
     if _identifier is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
-
-        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        _identifier = _cached_identifier() or _packaged_identifier()
         _known = frozenset(_identifier.labels)
     return _known
+
+
+def _packaged_identifier() -> Any:
+    """py3langid's own way: its model decompressed from the package."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def _model_cache() -> Path | None:
+    """This py3langid model's folder in the private cache (it may not exist yet), or None for no cache."""
+    if os.environ.get("REPLYKIT_NO_CACHE"):
+        return None
+    from importlib.metadata import version
+
+    from platformdirs import user_cache_path
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from replykit.files import private_cache_folder
+
+    folder, _ = private_cache_folder(user_cache_path("replykit", appauthor=False), "langid")
+    if folder is None:
+        return None
+    model = Path(MODEL_DIR) / MODEL_FILE
+    info = model.stat()
+    return folder / f"py3langid-{version('py3langid')}-{info.st_size}-{info.st_mtime_ns}"
+
+
+def _cached_identifier() -> Any:
+    """The identifier from the uncompressed cache, writing the cache first when it is missing; None on failure."""
+    try:
+        import numpy as np
+        from py3langid import modelio  # type: ignore[import-untyped]
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+        folder = _model_cache()
+        if folder is None:
+            return None
+        if not folder.is_dir():
+            _write_cache(folder, Path(MODEL_DIR) / MODEL_FILE)
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        ptc, pc, classes = arrays["ptc"], arrays["pc"], arrays["classes"]
+        if ptc.ndim != 2 or ptc.shape[1] != len(pc) or len(pc) != len(classes) or arrays["nextmove"].size % 256:
+            return None
+        states, rows = len(arrays["nextmove_row"]), arrays["nextmove"].size // 256
+        if states != len(arrays["out_feat"]) or int(arrays["out_feat"].max()) >= ptc.shape[0]:
+            return None
+        if int(arrays["nextmove"].max()) >= states or int(arrays["nextmove_row"].max()) >= rows:
+            return None
+        return LanguageIdentifier(
+            np.asarray(ptc),
+            np.asarray(pc),
+            classes.tolist(),
+            modelio._to_array(arrays["nextmove"]),
+            arrays["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=modelio._to_array(arrays["nextmove_row"]),
+        )
+    except Exception:  # noqa: BLE001 - any problem with the cache means: read the packaged model
+        return None
+
+
+def _write_cache(folder: Path, model: Path) -> None:
+    """Decompress the packaged model into ``folder`` as one .npy file per array, the folder appearing whole."""
+    import lzma
+    import shutil
+    import tempfile
+
+    import numpy as np
+
+    from replykit.files import AtomicFolder
+
+    with tempfile.TemporaryFile(suffix=".npz") as unpacked:
+        with lzma.open(model) as source:
+            shutil.copyfileobj(source, unpacked, length=1 << 20)
+        unpacked.seek(0)
+        with np.load(unpacked, allow_pickle=False) as data:
+            target = AtomicFolder(folder, replace=False, replaceable=lambda _: "")
+            try:
+                for name in _ARRAYS:
+                    np.save(target.temp / f"{name}.npy", data[name], allow_pickle=False)
+            except BaseException:
+                target.abort()
+                raise
+            target.commit()
 
 
 def _classify(text: str, codes: tuple[str, ...]) -> tuple[str, float]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import sys
 import time
 from collections.abc import Callable, Generator
@@ -72,32 +71,6 @@ def cache_warning(folder: Path, problem: str) -> str:
     )
 
 
-def _unsafe(folder: Path) -> str:
-    """Why replykit must not load compiled code from this folder, or '' when it may."""
-    try:
-        info = folder.stat()
-    except OSError as exc:
-        return f"it cannot be checked ({exc.strerror})"
-    if not stat.S_ISDIR(info.st_mode):
-        return "it is not a folder"
-    if sys.platform != "win32":  # Windows grants access by ACLs, which st_mode does not show
-        if info.st_uid != os.getuid():
-            return "it belongs to another user"
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return "other users can write to it"
-    return ""
-
-
-def _make_private(folder: Path) -> None:
-    """Create ``folder`` and any missing parents with mode 0700 (``mkdir -p`` would use the umask's)."""
-    missing = []
-    while not folder.exists() and folder.parent != folder:
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir(mode=0o700, exist_ok=True)
-
-
 _cache_warned = False
 
 
@@ -114,19 +87,16 @@ def _bytecode_cache(on_notice: Callable[[str], None] | None = None) -> FileSyste
         return None
     from platformdirs import user_cache_path
 
-    root = user_cache_path("replykit", appauthor=False)
-    folder = root / "templates"
-    try:
-        _make_private(folder)
-    except OSError:
+    from replykit.files import private_cache_folder
+
+    folder, unsafe = private_cache_folder(user_cache_path("replykit", appauthor=False), "templates")
+    if unsafe is not None:
+        if not _cache_warned and on_notice is not None:
+            _cache_warned = True
+            on_notice(cache_warning(*unsafe))
         return None
-    for path in (root, folder):
-        problem = _unsafe(path)
-        if problem:
-            if not _cache_warned and on_notice is not None:
-                _cache_warned = True
-                on_notice(cache_warning(path, problem))
-            return None
+    if folder is None:
+        return None
     return _TemplateCache(str(folder))
 
 
