@@ -150,8 +150,9 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
                 # a mailto: URL carries no References (RFC 6068)
                 references = _shortened(message.thread_references[:-1]) if request.format == "eml" else ()
 
-    subject = reply_subject(message.subject) or None
-    if subject is None and not scenario.public:
+    wanted = reply_subject(message.subject)
+    subject = _subject(wanted, warnings) or None
+    if not wanted and not scenario.public:
         notes.append("the buyer's message has no subject: the reply keeps the scenario's own")
 
     answered = request._replace(
@@ -304,6 +305,29 @@ def _recipient(name: str, addr: str, notes: list[str]) -> str:
         notes.append(f"the reply goes to {addr} without the display name {name!r}, which cannot go in a header")
         name = ""
     return _mailbox_text(name, addr)
+
+
+def _subject(subject: str, warnings: list[str]) -> str:
+    """``subject`` for the reply, or "" (the scenario's own) when it cannot be a header, with a warning saying why.
+
+    A buyer's subject can hold an encoded word that did not decode (or decoded to another), which
+    no header may carry, or be longer than any subject replykit renders (limits.MAX_SUBJECT_CHARS).
+    """
+    from replykit.errors import UnsafeHeader
+    from replykit.limits import MAX_SUBJECT_CHARS
+    from replykit.output.addresses import check_header_text
+
+    if not subject:
+        return ""
+    if len(subject) > MAX_SUBJECT_CHARS:
+        why = f"it is {len(subject):,} characters long, more than the {MAX_SUBJECT_CHARS:,} of a subject"
+    else:
+        try:
+            return check_header_text("the buyer's subject", subject)
+        except UnsafeHeader:  # the reader made it one line, so what is left is an encoded word
+            why = "it holds text shaped like an RFC 2047 encoded word, '=?...?=', which no header may carry"
+    warnings.append(f"the buyer's subject cannot be the reply's ({why}): the reply keeps the scenario's own subject")
+    return ""
 
 
 def _mailbox_text(name: str, addr: str) -> str:
