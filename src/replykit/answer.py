@@ -112,7 +112,10 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
 
     if "name" in field_names and "name" not in given:
         name = buyer_name(message)
-        if name:
+        problem = _unusable_name(name) if name else None
+        if problem:
+            warnings.append(f"the From display name {name!r} is not used as the name: it holds {problem} (pass --name)")
+        elif name:
             taken.append(Taken("name", name, "the From display name"))
     if "order_id" in field_names and "order_id" not in given:
         found = find_order_id(message.subject, message.text, shop_pattern=profile.values.get("order_pattern"))
@@ -305,6 +308,20 @@ def _recipient(name: str, addr: str, notes: list[str]) -> str:
         notes.append(f"the reply goes to {addr} without the display name {name!r}, which cannot go in a header")
         name = ""
     return _mailbox_text(name, addr)
+
+
+def _unusable_name(name: str) -> str | None:
+    """What in a buyer's display name keeps it from being a field value (a bidirectional override, an
+    encoded word left undecoded), or None. Control characters and line breaks were made spaces when it was read."""
+    from replykit.output.addresses import looks_encoded
+    from replykit.packs.characters import refused
+
+    found = refused(name, one_line=True)
+    if found is not None:
+        return found[1]
+    if looks_encoded(name):
+        return "text shaped like an RFC 2047 encoded word, '=?...?='"
+    return None
 
 
 def _subject(subject: str, warnings: list[str]) -> str:
