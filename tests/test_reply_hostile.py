@@ -87,7 +87,7 @@ def encoded_word_inside(text: str) -> str:
 MBOX_TWO = (
     b"From anna@example.com Mon Mar  4 10:15:00 2024\n"
     + hostile(subject="Question")
-    + b"\nFrom bob@example.com Mon Mar  4 10:16:00 2024\n"
+    + b"\n\nFrom bob@example.com Mon Mar  4 10:16:00 2024\n"
     + hostile(sender="Bob <bob@example.com>", subject=f"Order {mail.AMAZON_ORDER}", message_id="<bob@example.com>")
 )
 

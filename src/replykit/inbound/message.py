@@ -47,6 +47,8 @@ MAX_THREAD_IDS = 100
 """Most ids kept from References: the first one and the latest ones (RFC 5322 allows trimming the middle)."""
 
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+# A blank line, an mbox "From " line, then a header: the next message of an mbox (one in a body is ">From ").
+_MBOX_SEPARATOR = re.compile(rb"\n\nFrom [^\n]*\n[!-9;-~]+[ \t]*:")
 _PART_HEADER = re.compile(rb"^content-type[ \t]*:[ \t]*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
 _CONTENT_HEADER = re.compile(rb"^content-[a-z-]*[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
 _MSG_ID = re.compile(r"<([!-;=?-~]{1,250}@[!-;=?-~]{1,250})>")
@@ -137,9 +139,17 @@ def _check_form(raw: bytes, source: str) -> bytes:
     raw = raw.lstrip(b"\r\n\t ")
     if not raw:
         raise _invalid(source, "empty input: no message to read", _NOT_MAIL_HINT)
-    if raw.startswith(b"From "):
+    mbox = raw.startswith(b"From ")
+    if mbox:
         raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
     raw = raw.replace(b"\r\n", b"\n")
+    if mbox and (more := len(_MBOX_SEPARATOR.findall(raw))):
+        # The later messages would be read as the first one's body: its order id, language and triggers.
+        raise _invalid(
+            source,
+            f"the input is an mbox holding {more + 1} messages; replykit answers one message at a time",
+            "save the one message to answer (in mutt, pipe-message on it), or split the mbox first",
+        )
     if not raw.strip():
         raise _invalid(source, "empty input: an mbox 'From ' line and no message", _NOT_MAIL_HINT)
     first = raw.split(b"\n", 1)[0]
