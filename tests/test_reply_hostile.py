@@ -200,3 +200,11 @@ def test_a_date_past_year_9999_gives_no_deadline_and_says_why(replykit_bin: str,
     assert result["channel"] == "amazon"
     assert result["reply_due"] is None
     assert any("no reply deadline" in reason and "9999" in reason for reason in result["reasons"])
+
+
+@pytest.mark.parametrize("before", [0, 1790, 1795, 1799, 1800, 3595, 9000], ids=lambda n: f"id-at-{n}")
+def test_the_shop_pattern_finds_a_whole_id_wherever_it_sits_in_a_long_line(before: int) -> None:
+    from replykit.inbound.orders import FoundOrderId, find_order_id
+
+    text = "x" * before + " HB-123456789 and more text " + "y" * 5000
+    assert find_order_id("Question", text, shop_pattern=r"HB-\d+") == FoundOrderId("HB-123456789", "shop", "body")

@@ -118,7 +118,9 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
         elif name:
             taken.append(Taken("name", name, "the From display name"))
     if "order_id" in field_names and "order_id" not in given:
-        found = find_order_id(message.subject, message.text, shop_pattern=profile.values.get("order_pattern"))
+        found = find_order_id(
+            message.subject, message.text, shop_pattern=profile.values.get("order_pattern"), warnings=warnings
+        )
         if found is not None:
             kind = "your shop's order_pattern" if found.marketplace == "shop" else _MARKETPLACE[found.marketplace]
             taken.append(Taken("order_id", found.order_id, f"{kind} in the {found.where}"))
@@ -251,7 +253,7 @@ def triage_message(
     reasons = list(buyer.notes)
     found = identify(buyer.own_words, among=languages)
     reasons.append(f"language: {found.language}, {found.reason}" if found.language else f"language: {found.reason}")
-    order = find_order_id(buyer.subject, buyer.text, shop_pattern=seller.values.get("order_pattern"))
+    order = find_order_id(buyer.subject, buyer.text, shop_pattern=seller.values.get("order_pattern"), warnings=reasons)
     if order is not None:
         kind = "your shop's order_pattern" if order.marketplace == "shop" else _MARKETPLACE[order.marketplace]
         reasons.append(f"order id: {kind} in the {order.where}")
