@@ -51,9 +51,7 @@ def run(replykit_bin: str, tmp_path: Path, args: list[str], case: Case) -> subpr
         lines = "".join(f"    {key}: {json.dumps(value)}\n" for key, value in case.profile.items())
         config.write_text(f"profiles:\n  default:\n{lines}", encoding="utf-8")
         env["REPLYKIT_CONFIG"] = str(config)
-    done = subprocess.run(
-        [replykit_bin, *args], input=case.message, capture_output=True, env=env, timeout=TIMEOUT
-    )
+    done = subprocess.run([replykit_bin, *args], input=case.message, capture_output=True, env=env, timeout=TIMEOUT)
     stderr = done.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr, stderr
     assert done.returncode == case.exit, stderr
