@@ -112,10 +112,15 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
 
     if "name" in field_names and "name" not in given:
         name = buyer_name(message)
-        if name:
+        problem = _unusable_name(name) if name else None
+        if problem:
+            warnings.append(f"the From display name {name!r} is not used as the name: it holds {problem} (pass --name)")
+        elif name:
             taken.append(Taken("name", name, "the From display name"))
     if "order_id" in field_names and "order_id" not in given:
-        found = find_order_id(message.subject, message.text, shop_pattern=profile.values.get("order_pattern"))
+        found = find_order_id(
+            message.subject, message.text, shop_pattern=profile.values.get("order_pattern"), warnings=warnings
+        )
         if found is not None:
             kind = "your shop's order_pattern" if found.marketplace == "shop" else _MARKETPLACE[found.marketplace]
             taken.append(Taken("order_id", found.order_id, f"{kind} in the {found.where}"))
@@ -150,8 +155,9 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
                 # a mailto: URL carries no References (RFC 6068)
                 references = _shortened(message.thread_references[:-1]) if request.format == "eml" else ()
 
-    subject = reply_subject(message.subject) or None
-    if subject is None and not scenario.public:
+    wanted = reply_subject(message.subject)
+    subject = _subject(wanted, warnings) or None
+    if not wanted and not scenario.public:
         notes.append("the buyer's message has no subject: the reply keeps the scenario's own")
 
     answered = request._replace(
@@ -247,7 +253,7 @@ def triage_message(
     reasons = list(buyer.notes)
     found = identify(buyer.own_words, among=languages)
     reasons.append(f"language: {found.language}, {found.reason}" if found.language else f"language: {found.reason}")
-    order = find_order_id(buyer.subject, buyer.text, shop_pattern=seller.values.get("order_pattern"))
+    order = find_order_id(buyer.subject, buyer.text, shop_pattern=seller.values.get("order_pattern"), warnings=reasons)
     if order is not None:
         kind = "your shop's order_pattern" if order.marketplace == "shop" else _MARKETPLACE[order.marketplace]
         reasons.append(f"order id: {kind} in the {order.where}")
@@ -304,6 +310,43 @@ def _recipient(name: str, addr: str, notes: list[str]) -> str:
         notes.append(f"the reply goes to {addr} without the display name {name!r}, which cannot go in a header")
         name = ""
     return _mailbox_text(name, addr)
+
+
+def _unusable_name(name: str) -> str | None:
+    """What in a buyer's display name keeps it from being a field value (a bidirectional override, an
+    encoded word left undecoded), or None. Control characters and line breaks were made spaces when it was read."""
+    from replykit.output.addresses import looks_encoded
+    from replykit.packs.characters import refused
+
+    found = refused(name, one_line=True)
+    if found is not None:
+        return found[1]
+    if looks_encoded(name):
+        return "text shaped like an RFC 2047 encoded word, '=?...?='"
+    return None
+
+
+def _subject(subject: str, warnings: list[str]) -> str:
+    """``subject`` for the reply, or "" (the scenario's own) when it cannot be a header, with a warning saying why.
+
+    A buyer's subject can hold an encoded word that did not decode (or decoded to another), which
+    no header may carry, or be longer than any subject replykit renders (limits.MAX_SUBJECT_CHARS).
+    """
+    from replykit.errors import UnsafeHeader
+    from replykit.limits import MAX_SUBJECT_CHARS
+    from replykit.output.addresses import check_header_text
+
+    if not subject:
+        return ""
+    if len(subject) > MAX_SUBJECT_CHARS:
+        why = f"it is {len(subject):,} characters long, more than the {MAX_SUBJECT_CHARS:,} of a subject"
+    else:
+        try:
+            return check_header_text("the buyer's subject", subject)
+        except UnsafeHeader:  # the reader made it one line, so what is left is an encoded word
+            why = "it holds text shaped like an RFC 2047 encoded word, '=?...?=', which no header may carry"
+    warnings.append(f"the buyer's subject cannot be the reply's ({why}): the reply keeps the scenario's own subject")
+    return ""
 
 
 def _mailbox_text(name: str, addr: str) -> str:

@@ -46,6 +46,10 @@ MAX_INT_BITS = math.ceil(MAX_INT_DIGITS * math.log2(10))
 RENDER_CPU_SECONDS = 2.0
 """CPU time one render may take, subject and body together: a real reply takes milliseconds."""
 
+ORDER_PATTERN_CPU_SECONDS = 0.5
+"""CPU time a profile's order_pattern may take on a message's subject, and again on its body: a pattern
+written as an order id's form takes milliseconds on the 100,000 characters searched."""
+
 MAX_BUILT = 32 * MAX_SEQUENCE
 """Characters and items one render may build in all, kept or not: a real reply builds a few thousand.
 (With the limits in replykit.limits: it bounds memory, as MAX_SEQUENCE bounds each value.)"""

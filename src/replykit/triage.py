@@ -346,11 +346,15 @@ def triage(
 
         from replykit.channels.deadlines import reply_due
 
-        deadline = reply_due(channel, received, tz=tz or ZoneInfo("UTC"))
-        if deadline is None:
-            notes.append(f"no reply deadline on {channel}")
+        try:
+            deadline = reply_due(channel, received, tz=tz or ZoneInfo("UTC"))
+        except OverflowError:  # a Date near the year 9999: the deadline is past what Python's dates can hold
+            notes.append(f"no reply deadline: the message's date, {received.isoformat()}, is too late to count from")
         else:
-            notes.append(f"reply due by {_when(deadline.due)}: {deadline.rule} ({_source(deadline)})")
+            if deadline is None:
+                notes.append(f"no reply deadline on {channel}")
+            else:
+                notes.append(f"reply due by {_when(deadline.due)}: {deadline.rule} ({_source(deadline)})")
     elif channel is not None:
         notes.append("no reply deadline: the message has no date")
     if not candidates:

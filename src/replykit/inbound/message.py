@@ -47,9 +47,12 @@ MAX_THREAD_IDS = 100
 """Most ids kept from References: the first one and the latest ones (RFC 5322 allows trimming the middle)."""
 
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+# A blank line, an mbox "From " line, then a header: the next message of an mbox (one in a body is ">From ").
+_MBOX_SEPARATOR = re.compile(rb"\n\nFrom [^\n]*\n[!-9;-~]+[ \t]*:")
 _PART_HEADER = re.compile(rb"^content-type[ \t]*:[ \t]*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
 _CONTENT_HEADER = re.compile(rb"^content-[a-z-]*[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
 _MSG_ID = re.compile(r"<([!-;=?-~]{1,250}@[!-;=?-~]{1,250})>")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]+")
 # Charsets as mail programs really mean them (WHATWG Encoding): the superset a label stands for.
 _CHARSETS = {
@@ -99,13 +102,15 @@ class BuyerMessage:
     """The text came from HTML."""
     notes: tuple[str, ...] = ()
     """What was read with a guess, for stderr: "the body declares charset 'x-foo', unknown; read as UTF-8"."""
+    authors: tuple[Mailbox, ...] = ()
+    """Every mailbox of From, ``sender`` first; () is read as ``sender`` alone."""
 
     @property
     def recipients(self) -> tuple[Mailbox, ...]:
-        """Who the reply goes to: Reply-To, else From; () if neither."""
+        """Who the reply goes to (RFC 5322 3.6.3): Reply-To, else every mailbox of From; () if neither."""
         if self.reply_to:
             return self.reply_to
-        return (self.sender,) if self.sender is not None else ()
+        return self.authors or ((self.sender,) if self.sender is not None else ())
 
     @property
     def thread_references(self) -> tuple[str, ...]:
@@ -134,9 +139,17 @@ def _check_form(raw: bytes, source: str) -> bytes:
     raw = raw.lstrip(b"\r\n\t ")
     if not raw:
         raise _invalid(source, "empty input: no message to read", _NOT_MAIL_HINT)
-    if raw.startswith(b"From "):
+    mbox = raw.startswith(b"From ")
+    if mbox:
         raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
     raw = raw.replace(b"\r\n", b"\n")
+    if mbox and (more := len(_MBOX_SEPARATOR.findall(raw))):
+        # The later messages would be read as the first one's body: its order id, language and triggers.
+        raise _invalid(
+            source,
+            f"the input is an mbox holding {more + 1} messages; replykit answers one message at a time",
+            "save the one message to answer (in mutt, pipe-message on it), or split the mbox first",
+        )
     if not raw.strip():
         raise _invalid(source, "empty input: an mbox 'From ' line and no message", _NOT_MAIL_HINT)
     first = raw.split(b"\n", 1)[0]
@@ -267,6 +280,10 @@ def _mailboxes(msg: Message, name: str, source: str, notes: list[str]) -> tuple[
     try:
         pairs = getaddresses([raw])
     except Exception:  # getaddresses raises on some hostile input in older Pythons
+        pairs = []
+    # Before the fix for CVE-2023-27043 (3.11.7 among them), getaddresses reads a malformed list as
+    # other addresses: "x@evil.example <anna@example.com>" as two. The fix's own check: one address a comma.
+    if len(pairs) != 1 + _QUOTED.sub("", raw).count(","):
         pairs = []
     found: list[Mailbox] = []
     for display, addr in pairs:
@@ -404,6 +421,7 @@ def read_message(raw: bytes, *, source: str = "<stdin>") -> BuyerMessage:
         own_words=own,
         html_only=plain is None and html is not None,
         notes=tuple(dict.fromkeys(notes)),
+        authors=sender,
     )
 
 

@@ -7,8 +7,15 @@ are those of section 1.1. Only the standard library's ``re`` is used.
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from replykit.limits import ORDER_PATTERN_CPU_SECONDS
+from replykit.packs.characters import refused
 
 if TYPE_CHECKING:
     from replykit.output.addresses import Mailbox
@@ -55,16 +62,74 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    """The first non-empty match of ``pattern`` in ``text``: its group 'id' if it has one, else the whole match."""
+def _first(pattern: re.Pattern[str], text: str, *, before: int | None = None) -> str | None:
+    """The first non-empty match of ``pattern`` in ``text``: its group 'id' if it has one, else the whole match.
+
+    A match holding a control character or a bidirectional override (which a shop's pattern such
+    as ``HB-\\S+`` can take from a buyer's text) is no order id: it would drive the seller's terminal.
+    Only matches ending before ``before`` count.
+    """
     for match in pattern.finditer(text):
+        if before is not None and match.end() >= before:
+            continue
         found = match.group("id") if "id" in pattern.groupindex else match.group(0)
-        if found and found.strip():
+        if found and found.strip() and refused(found, one_line=True) is None:
             return found.strip()
     return None
 
 
-def find_order_id(subject: str, text: str, *, shop_pattern: str | None = None) -> FoundOrderId | None:
+_WINDOW = 2000
+_OVERLAP = 200
+"""The profile's pattern is searched in windows of _WINDOW characters of a line, overlapping by _OVERLAP (longer
+than an order id): the regular expression engine checks for signals between steps, and one step can scan the
+whole text it searches (``\\d+`` over a run of digits), so a short text keeps the CPU timer prompt."""
+
+
+def _first_in_lines(pattern: re.Pattern[str], text: str) -> str | None:
+    """_first of ``pattern`` in each line of ``text``, read in windows; a match that reaches a window's end is taken
+    from the next window, where it can be whole."""
+    for line in text.split("\n"):
+        for start in range(0, max(len(line) - _OVERLAP, 1), _WINDOW - _OVERLAP):
+            window = line[start : start + _WINDOW]
+            last = start + _WINDOW >= len(line)
+            found = _first(pattern, window, before=None if last else len(window))
+            if found is not None:
+                return found
+    return None
+
+
+class _TooSlow(Exception):
+    """The profile's order_pattern used up its CPU time on one text."""
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise _TooSlow
+
+
+@contextmanager
+def _cpu_bound(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow in the code inside once the process has used ``seconds`` of CPU time.
+
+    A profiling timer (SIGPROF) on the main thread of a POSIX process, which interrupts the
+    regular expression engine; elsewhere, or inside another such timer, the code runs unbounded.
+    Not rendering.sandbox.cpu_budget: that module imports Jinja2, which triage never needs.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or signal.getsignal(signal.SIGPROF) is None or signal.getitimer(signal.ITIMER_PROF)[0]:
+        yield
+        return
+    previous = signal.signal(signal.SIGPROF, _expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def find_order_id(
+    subject: str, text: str, *, shop_pattern: str | None = None, warnings: list[str] | None = None
+) -> FoundOrderId | None:
     """The order id in a message: the subject first, then the body (its first MAX_SEARCHED_CHARS characters).
 
     In each place the profile's ``shop_pattern`` (a regular expression, checked when the
@@ -72,13 +137,29 @@ def find_order_id(subject: str, text: str, *, shop_pattern: str | None = None) -
     the marketplace formats: Amazon 3-7-7 digits (or a letter and 2-7-7), eBay 2-5-5,
     AliExpress 16 digits, Etsy 10 digits and Shopify "#1001" (these two only after a word
     such as order, Bestellung, commande or 注文). None when nothing matches.
+
+    ``shop_pattern`` gets ORDER_PATTERN_CPU_SECONDS in each place: a pattern that backtracks
+    for longer on this message (``(a|a)*b``, or ``\\d+-[A-Z]{2}`` on a long run of digits) is
+    left out for the rest of it, and ``warnings`` is told.
     """
-    patterns: list[tuple[str, re.Pattern[str]]] = []
-    if shop_pattern:
-        patterns.append(("shop", re.compile(shop_pattern)))
-    patterns.extend(_PATTERNS)
+    shop = re.compile(shop_pattern) if shop_pattern else None
     for where, place in (("subject", subject[:MAX_SEARCHED_CHARS]), ("body", text[:MAX_SEARCHED_CHARS])):
-        for marketplace, pattern in patterns:
+        if shop is not None:
+            found = None
+            try:
+                with _cpu_bound(ORDER_PATTERN_CPU_SECONDS):
+                    found = _first_in_lines(shop, place)
+            except _TooSlow:
+                shop = None
+                if warnings is not None:
+                    warnings.append(
+                        f"your profile's order_pattern {shop_pattern!r} took more than {ORDER_PATTERN_CPU_SECONDS:g} s "
+                        f"on the message's {where}, so it was not used; write it with fixed text first and bounded "
+                        "repeats, such as 'HB-\\d{6}' (replykit config set order_pattern ...)"
+                    )
+            if found is not None:
+                return FoundOrderId(order_id=found, marketplace="shop", where=where)
+        for marketplace, pattern in _PATTERNS:
             found = _first(pattern, place)
             if found is not None:
                 return FoundOrderId(order_id=found, marketplace=marketplace, where=where)

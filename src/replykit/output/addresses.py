@@ -51,6 +51,11 @@ def unsafe_char(value: str) -> str | None:
     return None
 
 
+def looks_encoded(value: str) -> bool:
+    """True when ``value`` holds text shaped like an RFC 2047 encoded word, which check_header_text refuses."""
+    return _ENCODED_WORD.search(value) is not None
+
+
 def check_header_text(label: str, value: str) -> str:
     """Return value unchanged, or raise UnsafeHeader if it could break out of a mail header."""
     char = unsafe_char(value)
@@ -60,7 +65,7 @@ def check_header_text(label: str, value: str) -> str:
             f"{label}: {value!r} contains a {name} (U+{ord(char):04X}); a mail header must be one line of plain text",
             hint="remove the line break or control character from the value",
         )
-    if _ENCODED_WORD.search(value):
+    if looks_encoded(value):
         raise UnsafeHeader(
             f"{label}: {value!r} looks like an RFC 2047 encoded word ('=?...?='); replykit encodes headers itself",
             hint="give the text as it should read, not encoded",
