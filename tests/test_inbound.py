@@ -534,20 +534,20 @@ HOSTILE: list[tuple[str, bytes, str | None]] = [
 
 @pytest.mark.parametrize(("raw", "problem"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE])
 def test_hostile_input(raw: bytes, problem: str | None) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         message = read_message(raw, source="buyer.eml")
     except MessageInvalid as exc:
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert problem is not None, f"refused: {exc}"
         assert str(exc).startswith("buyer.eml: ") and problem in str(exc)
         assert exc.exit_code == 14 and exc.hint
     else:
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert problem is None, f"read, expected {problem!r}"
         assert message.recipients
         assert "\n" not in message.subject and "\x00" not in message.subject
-    assert elapsed < 1.0
+    assert elapsed < 2.0  # CPU seconds of this process: what a hostile message may cost, whatever else the machine runs
 
 
 def test_hostile_results_are_sane() -> None:
