@@ -218,3 +218,26 @@ def test_triage_of_a_message_no_trigger_matches_says_so(replykit_bin: str) -> No
     result = json.loads(done.stdout)
     assert result["candidates"] == []
     assert any("no scenario's triggers appear" in reason for reason in result["reasons"])
+
+
+def test_a_data_file_wins_over_the_message_and_stderr_does_not_claim_its_values(
+    replykit_bin: str, tmp_path: Path
+) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("name: Frau Dr. Schmidt\n", encoding="utf-8")
+    done = replykit(replykit_bin, "reply", "missing-items", "--data", str(values), "--format", "text",
+                    message=mail.amazon_buyer())  # fmt: skip
+    stderr = done.stderr.decode()
+    assert done.returncode == 0, stderr
+    assert done.stdout.decode().startswith("Guten Tag Frau Dr. Schmidt,")
+    assert "name 'Anna Schmidt'" not in stderr
+    assert "order_id '302-1234567-7654321'" in stderr
+
+
+def test_data_on_stdin_with_the_message_in_a_file(replykit_bin: str, tmp_path: Path) -> None:
+    source = tmp_path / "buyer.eml"
+    source.write_bytes(mail.amazon_buyer())
+    done = replykit(replykit_bin, "reply", "missing-items", "--message", str(source), "--data", "-",
+                    "--format", "text", message=b"name: Anna S.\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().startswith("Guten Tag Anna S.,")

@@ -10,10 +10,11 @@ reported, so nothing is filled in silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from replykit.errors import MessageInvalid, UsageError
 
@@ -86,14 +87,21 @@ def read_message_input(path: Path | None, stdin: BinaryIO | None, *, command: st
     return read_message(raw, source=source)
 
 
-def _given(request: RenderRequest) -> set[str]:
-    """Field names the command line sets, by a field option or by --set."""
-    names = set(request.fields)
+def _given(request: RenderRequest, data: Mapping[str, Any]) -> set[str]:
+    """Field names the command line sets, by a field option, by --set or in the --data file."""
+    names = set(request.fields) | set(data)
     names.update(a.split("=", 1)[0].strip().replace("-", "_") for a in request.assignments if "=" in a)
     return names
 
 
-def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: Scenario, profile: Profile) -> Answer:
+def answer_request(
+    request: RenderRequest,
+    message: BuyerMessage,
+    *,
+    scenario: Scenario,
+    profile: Profile,
+    data: Mapping[str, Any] = MappingProxyType({}),
+) -> Answer:
     """The render request that answers ``message`` with ``scenario``, and what was taken from the message.
 
     Command-line values win over the message's; the message's win over the profile's.
@@ -107,7 +115,7 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
     notes: list[str] = []
     warnings: list[str] = []
     taken: list[Taken] = []
-    given = _given(request)
+    given = _given(request, data)
     field_names = {f.name for f in scenario.fields}
 
     if "name" in field_names and "name" not in given:
@@ -161,7 +169,8 @@ def answer_request(request: RenderRequest, message: BuyerMessage, *, scenario: S
         notes.append("the buyer's message has no subject: the reply keeps the scenario's own")
 
     answered = request._replace(
-        found={t.field: t.value for t in taken},
+        found={**{t.field: t.value for t in taken}, **data},
+        data=None,
         lang=lang,
         lang_source="the buyer's message" if request.lang is None and lang is not None else "--lang",
         channel=channel,
@@ -211,7 +220,16 @@ def answer_message(
     scenario = composer.scenario(request.scenario_id)
     profile = active_profile(option=request.profile)
     buyer = read_message_input(message, stdin)
-    answer = answer_request(request, buyer, scenario=scenario, profile=profile)
+    data: Mapping[str, Any] = {}
+    if request.data:
+        import io
+        import sys
+
+        from replykit.packs.fields import read_data
+
+        text = io.TextIOWrapper(stdin, encoding="utf-8") if stdin is not None else sys.stdin
+        data = read_data(request.data, stdin=text)
+    answer = answer_request(request, buyer, scenario=scenario, profile=profile, data=data)
     for line in (*buyer.notes, *answer.notes):
         if on_note is not None:
             on_note(line)

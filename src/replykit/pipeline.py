@@ -224,8 +224,9 @@ class RenderRequest(NamedTuple):
     """Where the reply goes (amazon, ebay, ...): its rules are checked. Default: the profile's channel."""
     allow: tuple[str, ...] = ()
     """Channel rule ids accepted on purpose."""
-    found: Mapping[str, str] = MappingProxyType({})
-    """Field values found in the buyer's message (``reply``): below the command line and --data, above the profile."""
+    found: Mapping[str, Any] = MappingProxyType({})
+    """Values ``reply`` gathered itself, the --data file's over those found in the buyer's message: below the
+    command line, above the profile."""
     lang_source: str = "--lang"
     """Where ``lang`` came from, for messages: ``--lang`` or the buyer's message."""
     channel_source: str | None = None
