@@ -241,3 +241,13 @@ def test_data_on_stdin_with_the_message_in_a_file(replykit_bin: str, tmp_path: P
                     "--format", "text", message=b"name: Anna S.\n")  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().startswith("Guten Tag Anna S.,")
+
+
+def test_a_marketplace_name_is_not_taken_as_the_buyers_and_stderr_says_why(replykit_bin: str) -> None:
+    message = mail.plain("Mein Paket ist nicht angekommen, bitte helfen.\n",
+                         sender="Amazon Marketplace <x1@marketplace.amazon.de>")  # fmt: skip
+    done = replykit(replykit_bin, "reply", "missing-items", message=message)
+    stderr = done.stderr.decode()
+    assert done.returncode == errors.MISSING_FIELDS, stderr
+    assert "the From display name 'Amazon Marketplace' is a marketplace's or an address" in stderr
+    assert "missing required field: name" in stderr

@@ -125,6 +125,11 @@ def answer_request(
             warnings.append(f"the From display name {name!r} is not used as the name: it holds {problem} (pass --name)")
         elif name:
             taken.append(Taken("name", name, "the From display name"))
+        elif message.sender is not None and message.sender.name:
+            notes.append(
+                f"the From display name {message.sender.name!r} is a marketplace's or an address, "
+                "not the buyer's name: name is not taken from it"
+            )
     if "order_id" in field_names and "order_id" not in given:
         found = find_order_id(
             message.subject, message.text, shop_pattern=profile.values.get("order_pattern"), warnings=warnings

@@ -244,7 +244,7 @@ _SENDER = typer.Option(
     "--from",
     metavar="ADDRESS",
     rich_help_panel=MAIL_PANEL,
-    help=f"Sender of an eml draft (default: ${SENDER_ENV}).",
+    help=f"Sender of an eml draft (default: ${SENDER_ENV}, else the profile's from or support_email).",
 )
 _CC = typer.Option([], "--cc", metavar="ADDRESS", help="Copy recipient (repeatable).", rich_help_panel=MAIL_PANEL)
 _REPLY_TO = typer.Option(
