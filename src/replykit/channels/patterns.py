@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from replykit.channels.lexicon import LEXICON
 from replykit.channels.rules import RULES
@@ -47,7 +47,14 @@ _GUARD = re.compile(r"\\b|\(\?<!((?:[^()\[\]\\]|\\.|\[(?:[^\]\\]|\\.)*\])+)\)")
 # One character as a pattern: a plain character, an escape (\d, \s, \., \u00a0), or a class ([a-z]).
 _ESCAPE = r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[^bBAZ0-9uxN])"
 _TOKEN = re.compile(rf"[^\\()\[\]{{}}|?*+.^$]|{_ESCAPE}|\[\^?\]?(?:[^\]\\]|\\.)*\]")
+_ESCAPE_TOKEN = re.compile(_ESCAPE)
+# The guards of a rewritten entry: (?<!(?:G)first)...
+_GUARD_INNER = re.compile(r"\(\?<!\(\?:(.*?)\)")
 _COUNT = re.compile(r"\{(\d+)(,(\d*))?\}")
+# The next character that escapes, opens a class or a group, closes a group (or separates alternatives):
+# the scans below pass over the characters in between at once.
+_NEXT_SPECIAL = re.compile(r"[\\\[()|]")
+_NEXT_BRACKET = re.compile(r"[\\\[()]")
 _MAX_SPREAD = 4
 
 
@@ -67,11 +74,21 @@ def _alternatives(pattern: str) -> list[str]:
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
+        elif char == "|":
+            if depth == 0:
+                parts.append(pattern[start:index])
+                start = index + 1
+        else:
+            index = _next(_NEXT_SPECIAL, pattern, index)
+            continue
         index += 1
     return [*parts, pattern[start:]]
+
+
+def _next(special: re.Pattern[str], pattern: str, index: int) -> int:
+    """The index of the next character of ``special`` in ``pattern`` from ``index`` on, or its length."""
+    found = special.search(pattern, index)
+    return found.start() if found else len(pattern)
 
 
 def _group_end(pattern: str) -> int | None:
@@ -88,7 +105,13 @@ def _group_end(pattern: str) -> int | None:
                 return None
             index = token.end()
             continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth > 0:
+            index = _next(_NEXT_BRACKET, pattern, index)
+            continue
         index += 1
         if depth == 0:
             return index
@@ -172,6 +195,13 @@ def rewrite(entry: str) -> list[tuple[str, str, str]] | None:
     >>> rewrite(r"\\b(?:bank|wire)\\s+transfer")
     [('b', '(?<!(?:\\\\w)b)', 'ank\\\\s+transfer'), ('w', '(?<!(?:\\\\w)w)', 'ire\\\\s+transfer')]
     """
+    rewritten = _rewrite(entry)
+    return None if rewritten is None else list(rewritten)
+
+
+@functools.cache
+def _rewrite(entry: str) -> tuple[tuple[str, str, str], ...] | None:
+    """``rewrite``, once per entry: the trigger and the word classes share most entries."""
     guards: list[str] = []
     word_guard = False
     body = entry
@@ -192,7 +222,7 @@ def rewrite(entry: str) -> list[tuple[str, str, str]] | None:
         if rest is None:
             return None
         rewritten.append((first, "".join(f"(?<!(?:{guard}){first})" for guard in guards), rest))
-    return rewritten
+    return tuple(rewritten)
 
 
 def _is_word(token: str) -> bool:
@@ -215,6 +245,7 @@ OTHER = "other"
 """Entries that start with a digit, a class or a symbol: looked for in every reply."""
 
 
+@functools.cache
 def script_of(first: str) -> str:
     """The script of an entry's first character or class (``OTHER`` for classes, escapes, digits, symbols)."""
     if len(first) == 1:
@@ -227,9 +258,16 @@ def script_of(first: str) -> str:
 _QUANTIFIER = re.compile(r"(?:[?*+]|\{\d+(?:,\d*)?\})\??")
 
 
-def _tokens(pattern: str) -> list[str] | None:
+def _tokens(pattern: str) -> tuple[str, ...] | None:
     """``pattern`` (without a top-level ``|``) as its items with their quantifiers: ``\\d*``, ``[ab]``, ``(?:x)?``."""
-    tokens, index = [], 0
+    items = _items(pattern)
+    return None if items is None else tuple(atom + quantifier for atom, quantifier in items)
+
+
+@functools.cache
+def _items(pattern: str) -> tuple[tuple[str, str], ...] | None:
+    """``pattern`` (without a top-level ``|``) as its items, each as ``(atom, quantifier)``: ``("\\d", "*")``."""
+    items, index = [], 0
     while index < len(pattern):
         if pattern[index] == "(":
             end = _group_end(pattern[index:])
@@ -242,73 +280,102 @@ def _tokens(pattern: str) -> list[str] | None:
                 return None
             atom_end = token.end()
         elif pattern[index] == "\\":
-            escape = re.compile(_ESCAPE).match(pattern, index)
+            escape = _ESCAPE_TOKEN.match(pattern, index)
             atom_end = escape.end() if escape else index + 2
         else:
             atom_end = index + 1
         quantifier = _QUANTIFIER.match(pattern, atom_end)
         end = quantifier.end() if quantifier else atom_end
-        tokens.append(pattern[index:end])
+        items.append((pattern[index:atom_end], pattern[atom_end:end]))
         index = end
-    return tokens
+    return tuple(items)
 
 
-def _factored(rests: list[list[str]]) -> str:
+Item = tuple[Sequence[str], bool]
+"""An alternative as its items, and whether to keep it."""
+
+
+def _factored(rests: list[Item]) -> str:
     """Alternatives (as item lists) with their shared leading items written once, in their order:
     ``\\d*%off`` and ``\\d*%korting`` become ``\\d*%(?:off|korting)``. Python's re does this for plain
-    characters only, and an item it has to backtrack over, such as ``\\d*``, costs once instead of per alternative."""
-    by_head: dict[str, list[list[str]]] = {}
-    for items in rests:
-        by_head.setdefault(items[0] if items else "", []).append(items[1:])
+    characters only, and an item it has to backtrack over, such as ``\\d*``, costs once instead of per alternative.
+
+    Alternatives not kept are left out, and the order is the one all of them give (see ``fast_union``)."""
+    by_head: dict[str, list[Item]] = {}
+    for items, kept in rests:
+        by_head.setdefault(items[0] if items else "", []).append((items[1:], kept))
     parts = []
     for head, tails in by_head.items():
+        if not any(kept for _, kept in tails):
+            continue
         if not head:
             parts.append("")
         elif len(tails) == 1:
-            parts.append(head + "".join(tails[0]))
+            parts.append(head + "".join(tails[0][0]))
         else:
             parts.append(head + "(?:" + _factored(tails) + ")")
     return "|".join(parts)
 
 
-def _join(rests: list[str]) -> str:
-    """``rests`` as alternatives, factored where they can be split into items."""
-    items = [_tokens(rest) for rest in rests]
+def _join(rests: list[tuple[str, bool]]) -> str:
+    """The kept ``rests`` as alternatives, factored where all of them can be split into items."""
+    items = [_tokens(rest) for rest, _ in rests]
     if any(item is None for item in items):
-        return "|".join(rests)
-    return _factored([item for item in items if item is not None])
+        return "|".join(rest for rest, kept in rests if kept)
+    return _factored([(item, kept) for item, (_, kept) in zip(items, rests, strict=True) if item is not None])
 
 
-def fast_union(entries: Iterable[str], script: str | None = None) -> str:
+Keep = Callable[[str], bool]
+"""Which entries (each without a top-level ``|``) to keep in a union: see ``fast_union``."""
+
+
+def fast_union(entries: Iterable[str], script: str | None = None, *, keep: Keep | None = None) -> str:
     """One pattern matching what any of ``entries`` matches (those starting in ``script``, if given),
     each alternative starting with one character or class.
 
     Entries that start with the same character are one alternative, and within it, those with the
     same guard share it: ``b(?<!\\wb)(?:ank|ill)``, so that a 'b' inside a word costs one check.
     An empty selection gives ''.
+
+    ``keep``: the union of the kept entries only, in the order and grouping that all entries give,
+    so that it matches on any text exactly as the whole union does if the entries left out cannot
+    match in that text (an entry that can never match is only one alternative fewer to try).
     """
-    grouped: dict[str, dict[str, list[str]]] = {}
+    return _union([(entry, keep is None or keep(entry)) for entry in _entries(entries)], script)
+
+
+def _union(entries: list[tuple[str, bool]], script: str | None) -> str:
+    """``fast_union`` of ``(entry, kept)`` pairs."""
+    grouped: dict[str, dict[str, list[tuple[str, bool]]]] = {}
     slow: list[str] = []
-    for entry in _entries(entries):
-        rewritten = rewrite(entry)
+    for entry, kept in entries:
+        rewritten = _rewrite(entry)
         if rewritten is None:
-            if script in (None, OTHER):
+            if script in (None, OTHER) and kept:
                 slow.append(entry)
             continue
         for first, guard, rest in rewritten:
             if script is None or script_of(first) == script:
-                grouped.setdefault(first, {}).setdefault(guard, []).append(rest)
+                grouped.setdefault(first, {}).setdefault(guard, []).append((rest, kept))
+    return "|".join(_grouped(grouped) + [f"(?:{entry})" for entry in slow])
+
+
+def _grouped(grouped: dict[str, dict[str, list[tuple[str, bool]]]]) -> list[str]:
+    """Per first character, its entries' kept rests by guard: ``b(?:(?<!\\wb)(?:ank|ill)|...)``."""
     parts = []
     for first, by_guard in grouped.items():
-        inner = [guard + "(?:" + _join(rests) + ")" for guard, rests in by_guard.items()]
-        parts.append(first + (inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"))
-    return "|".join(parts + [f"(?:{entry})" for entry in slow])
+        inner = [
+            guard + "(?:" + _join(rests) + ")" for guard, rests in by_guard.items() if any(kept for _, kept in rests)
+        ]
+        if inner:
+            parts.append(first + (inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"))
+    return parts
 
 
 _LATIN_LETTERS = "a-zà-ɏ"
 
 
-def gated_union(entries: Iterable[str], script: str) -> tuple[str, str]:
+def gated_union(entries: Iterable[str], script: str, *, keep: Keep | None = None) -> tuple[str, str]:
     """``fast_union`` of the entries that start in ``script``, in two parts: ``(gated, rest)``.
 
     A Latin entry whose guard rules out a Latin letter before it (``\\b``, ``(?<![a-zà-ɏ])``) can
@@ -316,36 +383,38 @@ def gated_union(entries: Iterable[str], script: str) -> tuple[str, str]:
     Starting with one class, the pattern lets ``re`` pass over every letter without a try, about
     twice as fast; it is run on the text after a space (for a match at the start), and its
     matches begin one character early. ``rest`` holds the other entries, as ``fast_union`` would.
-    Other scripts are not gated: ``gated`` is ''.
+    Other scripts are not gated: ``gated`` is ''. ``keep`` as for ``fast_union``.
     """
-    grouped: dict[str, dict[str, list[str]]] = {}
-    rest: list[str] = []
+    grouped: dict[str, dict[str, list[tuple[str, bool]]]] = {}
+    rest: list[tuple[str, bool]] = []
     for entry in _entries(entries):
-        rewritten = rewrite(entry)
+        kept = keep is None or keep(entry)
+        rewritten = _rewrite(entry)
         if rewritten is None:
-            rest.append(entry)
+            rest.append((entry, kept))
             continue
         for first, guard, tail in rewritten:
             if script_of(first) != script:
                 continue
-            guards = re.findall(r"\(\?<!\(\?:(.*?)\)", guard)
+            guards = _GUARD_INNER.findall(guard)
             if script == "latin" and guards and any(r"\w" in g or _LATIN_LETTERS in g for g in guards):
-                grouped.setdefault(first, {}).setdefault(guard, []).append(tail)
+                grouped.setdefault(first, {}).setdefault(guard, []).append((tail, kept))
             else:
-                rest.append(_as_entry(first, guard, tail))
-    parts = []
-    for first, by_guard in grouped.items():
-        inner = [guard + "(?:" + _join(tails) + ")" for guard, tails in by_guard.items()]
-        parts.append(first + (inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"))
+                rest.append((_as_entry(first, guard, tail), kept))
+    parts = _grouped(grouped)
     gated = f"[^{_LATIN_LETTERS}](?:" + "|".join(parts) + ")" if parts else ""
-    return gated, fast_union(rest, script) if rest else ""
+    return gated, _union([(alternative, kept) for entry, kept in rest for alternative in _alternatives(entry)], script)
 
 
 def _as_entry(first: str, guard: str, tail: str) -> str:
     """A rewritten entry as an entry again, with its guard in front: ``(?<!\\w)bank``."""
-    return (
-        "".join(f"(?<!{g})" for g in re.findall(r"\(\?<!\(\?:(.*?)\)" + re.escape(first) + r"\)", guard)) + first + tail
-    )
+    return "".join(f"(?<!{g})" for g in _guards_before(first).findall(guard)) + first + tail
+
+
+@functools.cache
+def _guards_before(first: str) -> re.Pattern[str]:
+    """The guards of a rewritten entry that starts with ``first``: ``G`` in each ``(?<!(?:G)first)``."""
+    return re.compile(r"\(\?<!\(\?:(.*?)\)" + re.escape(first) + r"\)")
 
 
 def slow_entries(entries: Iterable[str]) -> list[str]:
