@@ -422,12 +422,150 @@ def slow_entries(entries: Iterable[str]) -> list[str]:
     return [entry for entry in _entries(entries) if rewrite(entry) is None]
 
 
+# --- Compiling for one text ----------------------------------------------------------------------
+
+
+@functools.cache
+def needs(entry: str) -> tuple[frozenset[str], ...]:
+    """What a text must hold for ``entry`` (without a top-level ``|``) to match anywhere in it: one
+    string of each set. ``()`` when nothing is certain.
+
+    >>> needs(r"\\b(?:bank|wire)\\s+transfer")
+    (frozenset({'transfer'}), frozenset({'bank', 'wire'}))
+    """
+    found = _literals(entry)
+    if found is None:
+        return ()
+    runs, choices = found
+    return tuple(frozenset([run]) for run in runs) + tuple(choices)
+
+
+def _literals(pattern: str) -> tuple[list[str], list[frozenset[str]]] | None:
+    """The runs of plain characters that every match of ``pattern`` holds, and for each group it cannot
+    skip whose every alternative has such a run, the longest run of each alternative.
+
+    Only what is certain counts: a run ends at anything but a plain character (an escape such as
+    ``\\s``, a class, ``\\b``, a lookaround) and after a repeated one; an item that may be skipped
+    (``?``, ``*``, ``{0,n}``) is left out, and so is a group other than ``(?:...)`` or a lookaround.
+    None for a pattern with what this does not read (flags, a named group, ``\\N{...}``, octal escapes,
+    back references, a ``{`` that is not a count)."""
+    items = _items(pattern)
+    if items is None or any(_unread(atom) for atom, _ in items):
+        return None
+    runs: list[str] = []
+    choices: list[frozenset[str]] = []
+    run = ""
+    for atom, quantifier in items:
+        required = not quantifier or quantifier[0] == "+" or (quantifier[0] == "{" and _at_least_one(quantifier))
+        char = _literal(atom)
+        if char and required:
+            run += char
+            if not quantifier:
+                continue
+        if run:
+            runs.append(run)
+            run = ""
+        if required and atom.startswith("(?:"):
+            inner = [_literals(alternative) for alternative in _alternatives(atom[3:-1])]
+            longest = [max(found[0], key=len, default="") if found else "" for found in inner]
+            if all(longest):
+                choices.append(frozenset(longest))
+    if run:
+        runs.append(run)
+    return runs, choices
+
+
+def _unread(atom: str) -> bool:
+    """Whether ``_literals`` cannot tell what ``atom`` does to the characters around it."""
+    if atom.startswith("(?"):
+        return atom[2:3] not in (":", "=", "!") and atom[2:4] not in ("<=", "<!")
+    return atom == "{" or (len(atom) == 2 and atom[0] == "\\" and atom[1] in "N0123456789")
+
+
+def _at_least_one(count: str) -> bool:
+    """Whether a ``{m}``, ``{m,}`` or ``{m,n}`` count asks for one or more."""
+    found = _COUNT.match(count)
+    return bool(found and int(found.group(1)) >= 1)
+
+
+# Characters that mean something in a pattern even unescaped, or may once a flag is set.
+_SPECIAL = frozenset("\\()[]{}|?*+.^$# \t\n\r\f\v")
+
+
+def _literal(atom: str) -> str:
+    """The one character ``atom`` matches, if it is a plain or an escaped one (``a``, ``\\.``, ``\\u00e9``), else ''."""
+    if len(atom) == 1:
+        return "" if atom in _SPECIAL else atom
+    if atom[:2] in ("\\u", "\\x") and len(atom) in (6, 4):
+        return chr(int(atom[2:], 16))
+    if len(atom) == 2 and atom[0] == "\\" and not (atom[1].isalnum() or atom[1] == "_" or atom[1].isspace()):
+        return atom[1]
+    return ""
+
+
+class Present:
+    """Which entries can match in one text (see ``needs``), each decided once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._can_match: dict[str, bool] = {}
+
+    def can_match(self, entry: str) -> bool:
+        """Whether the text holds what ``entry`` needs."""
+        known = self._can_match.get(entry)
+        if known is None:
+            known = self._can_match[entry] = all(
+                any(literal in self.text for literal in choice) for choice in needs(entry)
+            )
+        return known
+
+
+Patterns = tuple[re.Pattern[str] | None, ...]
+
+_FULL_AFTER = 3
+"""After this many texts that each needed a union of their own, a union is compiled whole."""
+
+
+class _Union:
+    """One union of entries, compiled for the entries a text can match: a reply in English holds
+    what a few hundred of the thousands of entries need, and compiling takes time in proportion.
+
+    Compiled for one text, the union matches there exactly as the whole one would (``fast_union``'s
+    ``keep``), and on any later text that needs no other entries. A process that checks more texts
+    than that compiles the whole union once (``_FULL_AFTER``) and checks no more literals.
+    """
+
+    def __init__(self, entries: Iterable[str], build: Callable[[Keep | None], tuple[str, ...]]) -> None:
+        self._entries = list(dict.fromkeys(_entries(entries)))
+        self._build = build
+        self._whole: Patterns | None = None
+        self._made: list[tuple[frozenset[str], Patterns]] = []
+
+    def for_text(self, present: Present | None) -> Patterns:
+        """The patterns for the text of ``present`` (all entries, for None)."""
+        if self._whole is not None:
+            return self._whole
+        if present is None or len(self._made) >= _FULL_AFTER:
+            self._whole = self._compile(None)
+            self._made.clear()
+            return self._whole
+        kept = frozenset(entry for entry in self._entries if present.can_match(entry))
+        for have, patterns in self._made:
+            if kept <= have:
+                return patterns
+        patterns = self._compile(kept.__contains__)
+        self._made.append((kept, patterns))
+        return patterns
+
+    def _compile(self, keep: Keep | None) -> Patterns:
+        return tuple(re.compile(source) if source else None for source in self._build(keep))
+
+
 class Compiled:
     """Every pattern lint uses (see the module docstring and shapes.py for which runs on what).
 
-    The shapes are compiled when this is made; a word class, or a script's trigger, when a reply
-    first needs it, since a reply in one script needs few of them and the rest take most of the
-    compile time (about a second for all).
+    Each is compiled when a reply first needs it; a word class, or a script's trigger, only with
+    the entries the reply can match (``_Union``), since all of them take about a second to compile.
     """
 
     def __init__(self) -> None:
@@ -443,42 +581,89 @@ class Compiled:
         }
         looked_for = sorted({pattern.find for rule in RULES for pattern in rule.patterns} & set(entries))
         self._looked_for = [word for name in looked_for for word in self._plain[name]]
-        self._classes: dict[tuple[str, str], re.Pattern[str] | None] = {}
+        self._classes: dict[tuple[str, str], _Union] = {}
         self._cased: dict[str, re.Pattern[str] | None] = {}
-        self._triggers: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
-        self.other_letters = re.compile("|".join(letters for script, letters in SCRIPTS.items() if script != "latin"))
-        """A letter of any script but Latin."""
-        self.scripts = {script: re.compile(letters) for script, letters in SCRIPTS.items()}
-        """Per script, a letter of it: which scripts a reply has (Latin and OTHER are scanned in any case)."""
-        self.url = re.compile(fast_union([URL]))
-        self.www = re.compile(fast_union([WWW]))
-        self.html = re.compile(fast_union([HTML]))
-        self.domain_end = re.compile(DOMAIN_END)
-        self.domain = re.compile(DOMAIN)
-        self.email_trigger = re.compile(fast_union(EMAIL_TRIGGERS))
-        self.email = re.compile(EMAIL)
-        self.spelt_dot_near = re.compile(SPELT_DOT_NEAR)
-        self.phone = re.compile(PHONE)
-        self.masks = re.compile(fast_union(MASKS.values()))
+        self._triggers: dict[str, _Union] = {}
+        self._order_ids: dict[str, re.Pattern[str]] = {}
+        self._order_ids_in_text: dict[str, re.Pattern[str]] = {}
         # After an id word, a word or two ("is", a carrier), then the number: digits and capitals, spaces, dashes.
         self.number_after_id_word = re.compile(r"[^\d\n.!?。]{0,12}?(?P<number>[A-Z0-9][A-Z0-9 \-]{4,}[0-9])")
         self.sentence_end = re.compile(r"[.!?。！？\n](?:(?<=[。！？\n])|[.!?]*(?=\s|$))")
         """The end of a sentence: a line break, a Japanese full stop, or . ! ? before a space or the end."""
-        self.order_ids = {channel: re.compile(source) for channel, (source, _) in ORDER_ID_FORMATS.items()}
-        """Per channel, its order-id format, to match a whole id."""
-        self.order_ids_in_text = {
-            channel: re.compile(fast_union([rf"(?<![\w-]){source}(?![\w-])"]))
-            for channel, (source, _) in ORDER_ID_FORMATS.items()
-        }
-        """Per channel, an order id of its format in a text."""
 
-    def word_class(self, name: str, script: str) -> re.Pattern[str] | None:
-        """The entries of word class ``name`` that start in ``script``, for the reply in lower case; None if none."""
+    @functools.cached_property
+    def other_letters(self) -> re.Pattern[str]:
+        """A letter of any script but Latin."""
+        return re.compile("|".join(letters for script, letters in SCRIPTS.items() if script != "latin"))
+
+    @functools.cached_property
+    def scripts(self) -> dict[str, re.Pattern[str]]:
+        """Per script, a letter of it: which scripts a reply has (Latin and OTHER are scanned in any case)."""
+        return {script: re.compile(letters) for script, letters in SCRIPTS.items()}
+
+    @functools.cached_property
+    def url(self) -> re.Pattern[str]:
+        return re.compile(fast_union([URL]))
+
+    @functools.cached_property
+    def www(self) -> re.Pattern[str]:
+        return re.compile(fast_union([WWW]))
+
+    @functools.cached_property
+    def html(self) -> re.Pattern[str]:
+        return re.compile(fast_union([HTML]))
+
+    @functools.cached_property
+    def domain_end(self) -> re.Pattern[str]:
+        return re.compile(DOMAIN_END)
+
+    @functools.cached_property
+    def domain(self) -> re.Pattern[str]:
+        return re.compile(DOMAIN)
+
+    @functools.cached_property
+    def email_trigger(self) -> re.Pattern[str]:
+        return re.compile(fast_union(EMAIL_TRIGGERS))
+
+    @functools.cached_property
+    def email(self) -> re.Pattern[str]:
+        return re.compile(EMAIL)
+
+    @functools.cached_property
+    def spelt_dot_near(self) -> re.Pattern[str]:
+        return re.compile(SPELT_DOT_NEAR)
+
+    @functools.cached_property
+    def phone(self) -> re.Pattern[str]:
+        return re.compile(PHONE)
+
+    @functools.cached_property
+    def masks(self) -> re.Pattern[str]:
+        return re.compile(fast_union(MASKS.values()))
+
+    def order_id(self, channel: str) -> re.Pattern[str]:
+        """The order-id format of ``channel``, to match a whole id."""
+        if channel not in self._order_ids:
+            self._order_ids[channel] = re.compile(ORDER_ID_FORMATS[channel][0])
+        return self._order_ids[channel]
+
+    def order_id_in_text(self, channel: str) -> re.Pattern[str] | None:
+        """An order id of ``channel``'s format in a text; None for a channel without one."""
+        if channel not in ORDER_ID_FORMATS:
+            return None
+        if channel not in self._order_ids_in_text:
+            source = ORDER_ID_FORMATS[channel][0]
+            self._order_ids_in_text[channel] = re.compile(fast_union([rf"(?<![\w-]){source}(?![\w-])"]))
+        return self._order_ids_in_text[channel]
+
+    def word_class(self, name: str, script: str, present: Present | None = None) -> re.Pattern[str] | None:
+        """The entries of word class ``name`` that start in ``script``, for the reply in lower case; None if none.
+        With ``present`` (of the reply in lower case), only those it can match (see ``_Union``)."""
         key = (name, script)
         if key not in self._classes:
-            union = fast_union(self._plain[name], script)
-            self._classes[key] = re.compile(union) if union else None
-        return self._classes[key]
+            words = self._plain[name]
+            self._classes[key] = _Union(words, lambda keep: (fast_union(words, script, keep=keep),))
+        return self._classes[key].for_text(present)[0]
 
     def cased(self, name: str) -> re.Pattern[str] | None:
         """The entries of word class ``name`` that keep their case (``(?-i:...)``), for the reply as written."""
@@ -486,14 +671,18 @@ class Compiled:
             self._cased[name] = re.compile(fast_union(self._kept[name])) if name in self._kept else None
         return self._cased[name]
 
-    def trigger(self, script: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    def trigger(
+        self, script: str, present: Present | None = None
+    ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         """Every entry that starts in ``script`` of the word classes rules look for, as two patterns: one for
         the entries that start after a non-letter, to run on the reply in lower case after a space (see
-        ``gated_union``), one for the rest, to run on the reply in lower case."""
+        ``gated_union``), one for the rest, to run on the reply in lower case. ``present`` as for ``word_class``."""
         if script not in self._triggers:
-            gated, rest = gated_union(self._looked_for, script)
-            self._triggers[script] = (re.compile(gated) if gated else None, re.compile(rest) if rest else None)
-        return self._triggers[script]
+            self._triggers[script] = _Union(
+                self._looked_for, lambda keep: gated_union(self._looked_for, script, keep=keep)
+            )
+        gated, rest = self._triggers[script].for_text(present)
+        return gated, rest
 
 
 _CASED = re.compile(r"\(\?-i:(.*)\)", re.DOTALL)
