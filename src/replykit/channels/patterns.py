@@ -60,6 +60,12 @@ _MAX_SPREAD = 4
 
 def _alternatives(pattern: str) -> list[str]:
     """``pattern`` split at its top-level ``|`` (not inside groups, classes or escapes)."""
+    return list(_split(pattern))
+
+
+@functools.cache
+def _split(pattern: str) -> tuple[str, ...]:
+    """``_alternatives``, once per pattern: unions share most entries."""
     parts, start, depth, index = [], 0, 0, 0
     while index < len(pattern):
         char = pattern[index]
@@ -82,7 +88,7 @@ def _alternatives(pattern: str) -> list[str]:
             index = _next(_NEXT_SPECIAL, pattern, index)
             continue
         index += 1
-    return [*parts, pattern[start:]]
+    return (*parts, pattern[start:])
 
 
 def _next(special: re.Pattern[str], pattern: str, index: int) -> int:
@@ -231,7 +237,7 @@ def _is_word(token: str) -> bool:
 
 
 def _entries(entries: Iterable[str]) -> Iterable[str]:
-    return (alternative for entry in entries for alternative in _alternatives(entry))
+    return (alternative for entry in entries for alternative in _split(entry))
 
 
 SCRIPTS = {
@@ -256,6 +262,9 @@ def script_of(first: str) -> str:
 
 
 _QUANTIFIER = re.compile(r"(?:[?*+]|\{\d+(?:,\d*)?\})\??")
+# An item that is not a group, with its quantifier: a class, an escape (two characters if not one
+# _ESCAPE knows, such as \b), or any other one character.
+_ITEM = re.compile(rf"(\[\^?\]?(?:[^\]\\]|\\.)*\]|{_ESCAPE}|\\.?|[^(\[\\])({_QUANTIFIER.pattern})?", re.DOTALL)
 
 
 def _tokens(pattern: str) -> tuple[str, ...] | None:
@@ -269,21 +278,17 @@ def _items(pattern: str) -> tuple[tuple[str, str], ...] | None:
     """``pattern`` (without a top-level ``|``) as its items, each as ``(atom, quantifier)``: ``("\\d", "*")``."""
     items, index = [], 0
     while index < len(pattern):
-        if pattern[index] == "(":
-            end = _group_end(pattern[index:])
-            if end is None:
+        if pattern[index] != "(":
+            item = _ITEM.match(pattern, index)
+            if item is None:
                 return None
-            atom_end = index + end
-        elif pattern[index] == "[":
-            token = _TOKEN.match(pattern, index)
-            if token is None:
-                return None
-            atom_end = token.end()
-        elif pattern[index] == "\\":
-            escape = _ESCAPE_TOKEN.match(pattern, index)
-            atom_end = escape.end() if escape else index + 2
-        else:
-            atom_end = index + 1
+            items.append((item.group(1), item.group(2) or ""))
+            index = item.end()
+            continue
+        end = _group_end(pattern[index:])
+        if end is None:
+            return None
+        atom_end = index + end
         quantifier = _QUANTIFIER.match(pattern, atom_end)
         end = quantifier.end() if quantifier else atom_end
         items.append((pattern[index:atom_end], pattern[atom_end:end]))
@@ -449,18 +454,41 @@ def _literals(pattern: str) -> tuple[list[str], list[frozenset[str]]] | None:
     (``?``, ``*``, ``{0,n}``) is left out, and so is a group other than ``(?:...)`` or a lookaround.
     None for a pattern with what this does not read (flags, a named group, ``\\N{...}``, octal escapes,
     back references, a ``{`` that is not a count)."""
-    items = _items(pattern)
-    if items is None or any(_unread(atom) for atom, _ in items):
-        return None
     runs: list[str] = []
     choices: list[frozenset[str]] = []
-    run = ""
-    for atom, quantifier in items:
-        required = not quantifier or quantifier[0] == "+" or (quantifier[0] == "{" and _at_least_one(quantifier))
+    run, index = "", 0
+    while index < len(pattern):
+        plain = _PLAIN_RUN.match(pattern, index)
+        if plain:
+            index = plain.end()
+            quantifier = _QUANTIFIER.match(pattern, index)
+            if not quantifier:
+                run += plain.group()
+                continue
+            # The count is the last character's only.
+            run += plain.group()[:-1]
+            atom, count = plain.group()[-1], quantifier.group()
+            index = quantifier.end()
+        elif pattern[index] == "(":
+            end = _group_end(pattern[index:])
+            if end is None:
+                return None
+            atom = pattern[index : index + end]
+            quantifier = _QUANTIFIER.match(pattern, index + end)
+            count = quantifier.group() if quantifier else ""
+            index = quantifier.end() if quantifier else index + end
+        else:
+            item = _ITEM.match(pattern, index)
+            if item is None:
+                return None
+            atom, count, index = item.group(1), item.group(2) or "", item.end()
+        if _unread(atom):
+            return None
+        required = not count or count[0] == "+" or (count[0] == "{" and _at_least_one(count))
         char = _literal(atom)
         if char and required:
             run += char
-            if not quantifier:
+            if not count:
                 continue
         if run:
             runs.append(run)
@@ -490,6 +518,9 @@ def _at_least_one(count: str) -> bool:
 
 # Characters that mean something in a pattern even unescaped, or may once a flag is set.
 _SPECIAL = frozenset("\\()[]{}|?*+.^$# \t\n\r\f\v")
+_PLAIN_RUN = re.compile(r"[^\\()\[\]{}|?*+.^$#\s]+")
+# The run of plain characters an entry starts with after its guards, without a last one that may be skipped.
+_LEAD = re.compile(rf"(?:{_GUARD.pattern})*(?P<run>{_PLAIN_RUN.pattern})(?![?*{{])")
 
 
 def _literal(atom: str) -> str:
@@ -504,7 +535,10 @@ def _literal(atom: str) -> str:
 
 
 class Present:
-    """Which entries can match in one text (see ``needs``), each decided once."""
+    """Which entries can match in one text (see ``needs``), each decided once.
+
+    Most entries start with a run of plain characters (``\\bbank``) that the text does not hold:
+    found with one match, it spares working out the rest of what they need."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -514,7 +548,8 @@ class Present:
         """Whether the text holds what ``entry`` needs."""
         known = self._can_match.get(entry)
         if known is None:
-            known = self._can_match[entry] = all(
+            lead = _LEAD.match(entry)
+            known = self._can_match[entry] = (not lead or lead.group("run") in self.text) and all(
                 any(literal in self.text for literal in choice) for choice in needs(entry)
             )
         return known
