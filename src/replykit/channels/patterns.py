@@ -557,8 +557,8 @@ class Present:
 
 Patterns = tuple[re.Pattern[str] | None, ...]
 
-_FULL_AFTER = 3
-"""After this many texts that each needed a union of their own, a union is compiled whole."""
+_WHOLE_AFTER = 3
+"""After this many texts, a union is compiled whole: the process checks many, and pays once."""
 
 
 class _Union:
@@ -567,7 +567,8 @@ class _Union:
 
     Compiled for one text, the union matches there exactly as the whole one would (``fast_union``'s
     ``keep``), and on any later text that needs no other entries. A process that checks more texts
-    than that compiles the whole union once (``_FULL_AFTER``) and checks no more literals.
+    than ``_WHOLE_AFTER`` compiles the whole union once and from then on checks no literals, which
+    on a 2,000-character reply take longer than the matching.
     """
 
     def __init__(self, entries: Iterable[str], build: Callable[[Keep | None], tuple[str, ...]]) -> None:
@@ -575,21 +576,27 @@ class _Union:
         self._build = build
         self._whole: Patterns | None = None
         self._made: list[tuple[frozenset[str], Patterns]] = []
+        self._last: tuple[Present, Patterns] | None = None
+        self._texts = 0
 
     def for_text(self, present: Present | None) -> Patterns:
         """The patterns for the text of ``present`` (all entries, for None)."""
         if self._whole is not None:
             return self._whole
-        if present is None or len(self._made) >= _FULL_AFTER:
+        if self._last is not None and present is self._last[0]:
+            return self._last[1]
+        self._texts += 1
+        if present is None or self._texts > _WHOLE_AFTER:
             self._whole = self._compile(None)
             self._made.clear()
+            self._last = None
             return self._whole
         kept = frozenset(entry for entry in self._entries if present.can_match(entry))
-        for have, patterns in self._made:
-            if kept <= have:
-                return patterns
-        patterns = self._compile(kept.__contains__)
-        self._made.append((kept, patterns))
+        patterns = next((made for have, made in self._made if kept <= have), None)
+        if patterns is None:
+            patterns = self._compile(kept.__contains__)
+            self._made.append((kept, patterns))
+        self._last = (present, patterns)
         return patterns
 
     def _compile(self, keep: Keep | None) -> Patterns:
