@@ -5,8 +5,9 @@ lowercased once (offsets kept); one pass per script present finds the sentences 
 class that a rule looks for matches, and the word classes then run on those sentences only;
 e-mail addresses, domains and phone numbers are looked for from their '@', top-level domain or
 digits outwards. On a 2,000-character reply this takes well under 2 ms once the patterns are
-compiled (on first use, about half a second; benchmarks/channel_rules.py). Imports only the
-standard library and replykit's errors and language tags.
+compiled; the first reply of a process compiles only what its text can match (patterns.py's
+``_Union``), a small part of the whole (benchmarks/lint_cold.py, channel_rules.py). Imports only
+the standard library and replykit's errors and language tags.
 """
 
 from __future__ import annotations
