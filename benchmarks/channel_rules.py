@@ -12,8 +12,10 @@ negatives, precision and recall; once over all texts and once over the held-out 
 A family's figures add up its rules' counts.
 
 Timing: ``lint`` on a reply of about 2,000 characters (compliant corpus texts in several
-languages, joined) on every channel, after a first call that compiles the patterns; the
-median and the slowest of ``--runs`` calls per channel.
+languages, joined) on every channel, after four calls on other texts: the first compiles only
+what its text can match, the fourth the whole patterns, as in a process that lints many
+replies; the median and the slowest of ``--runs`` calls per channel. What one cold reply costs
+against a render without a channel is in benchmarks/lint_cold.py.
 """
 
 from __future__ import annotations
@@ -104,11 +106,17 @@ def speed(corpus: dict[str, list[dict[str, Any]]], runs: int) -> None:
 
     imported = time.perf_counter()
     lint("warm-up", channel="amazon")
+    first = time.perf_counter()
+    for text in ("a second", "a third", "and a fourth warm-up"):
+        lint(text, channel="amazon")
     compiled = time.perf_counter()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(f"\nload average {load} on {os.cpu_count()} CPUs")
-    first = 1000 * (compiled - imported)
-    print(f"import {1000 * (imported - started):.1f} ms; first lint, which compiles what it needs, {first:.0f} ms")
+    print(
+        f"import {1000 * (imported - started):.1f} ms; first lint, which compiles what its text can match, "
+        f"{1000 * (first - imported):.0f} ms; the next three, the fourth compiling the whole patterns, "
+        f"{1000 * (compiled - first):.0f} ms"
+    )
     parts, size = [], 0
     for case in corpus["compliant"]:
         if size >= 2000:

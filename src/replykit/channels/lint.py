@@ -5,8 +5,9 @@ lowercased once (offsets kept); one pass per script present finds the sentences 
 class that a rule looks for matches, and the word classes then run on those sentences only;
 e-mail addresses, domains and phone numbers are looked for from their '@', top-level domain or
 digits outwards. On a 2,000-character reply this takes well under 2 ms once the patterns are
-compiled (on first use, about half a second; benchmarks/channel_rules.py). Imports only the
-standard library and replykit's errors and language tags.
+compiled; the first reply of a process compiles only what its text can match (patterns.py's
+``_Union``), a small part of the whole (benchmarks/lint_cold.py, channel_rules.py). Imports only
+the standard library and replykit's errors and language tags.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from replykit.channels.patterns import OTHER, compiled
+from replykit.channels.patterns import OTHER, Present, compiled
 from replykit.channels.rules import CHANNELS, NEAR, RULE_BY_ID, RULES, Pattern, Rule, Severity, Use
 from replykit.channels.shapes import ALLOWED_HOSTS, ORDER_ID_FORMATS
 from replykit.errors import UsageError, did_you_mean
@@ -229,6 +230,7 @@ class _Reply:
         self.reply_lang = reply_lang
         self.buyer_lang = buyer_lang
         self.compiled = compiled()
+        self.present = Present(self.folded)
         self._windows: Spans | None = None
         self._ends: list[int] | None = None
         self._scripts: list[str] | None = None
@@ -246,7 +248,8 @@ class _Reply:
         """The scripts to scan: Latin and OTHER (digits, symbols) always, the others if the reply has their letters."""
         if self._scripts is None:
             self._scripts = ["latin", OTHER]
-            if self.compiled.other_letters.search(self.folded):
+            # Every letter of the other scripts comes after U+0400: most replies need no pattern to tell.
+            if max(self.folded, default="") >= "\u0400" and self.compiled.other_letters.search(self.folded):
                 self._scripts += [
                     name
                     for name, letter in self.compiled.scripts.items()
@@ -260,7 +263,7 @@ class _Reply:
             hits: Spans = []
             spaced = " " + self.folded
             for script in self.scripts():
-                gated, rest = self.compiled.trigger(script)
+                gated, rest = self.compiled.trigger(script, self.present)
                 if gated:
                     hits += [(max(0, m.start() - 1), m.end() - 1) for m in gated.finditer(spaced)]
                 if rest:
@@ -283,7 +286,7 @@ class _Reply:
             if finder is not None:
                 found = finder(self)
             else:
-                patterns = [self.compiled.word_class(name, script) for script in self.scripts()]
+                patterns = [self.compiled.word_class(name, script, self.present) for script in self.scripts()]
                 found = sorted(
                     m.span()
                     for first, last in self.windows()
@@ -300,7 +303,7 @@ class _Reply:
     def found_in(self, name: str, first: int, last: int) -> bool:
         """Whether the word class ``name`` matches within ``text[first:last]``."""
         for script in self.scripts():
-            pattern = self.compiled.word_class(name, script)
+            pattern = self.compiled.word_class(name, script, self.present)
             if pattern and pattern.search(self.folded, first, last):
                 return True
         cased = self.compiled.cased(name)
@@ -317,7 +320,7 @@ class _Reply:
             # Only what overlaps this candidate: a pattern cut off at the window's edge may match short.
             near = [m.span() for m in compiled.masks.finditer(text, max(0, start - 40), min(len(text), end + 40))]
             for script in self.scripts():
-                id_words = compiled.word_class("id-word", script)
+                id_words = compiled.word_class("id-word", script, self.present)
                 for word in id_words.finditer(self.folded, max(0, start - 80), start) if id_words else ():
                     number = compiled.number_after_id_word.match(text, word.end())
                     if number:
@@ -504,7 +507,7 @@ def _public_order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
         if start >= 0:
             yield start, start + len(wanted), {"order_id": wanted}
             return
-    pattern = reply.compiled.order_ids_in_text.get(reply.channel)
+    pattern = reply.compiled.order_id_in_text(reply.channel)
     if pattern is not None:
         for match in pattern.finditer(reply.text):
             yield match.start(), match.end(), {"order_id": match.group(0)}
@@ -520,7 +523,8 @@ def _order_id(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
         if reply.order_id not in reply.text:
             yield 0, 0, {"which": f" {reply.order_id}", "format": described}
         return
-    if not reply.compiled.order_ids_in_text[reply.channel].search(reply.text):
+    pattern = reply.compiled.order_id_in_text(reply.channel)
+    if pattern is None or not pattern.search(reply.text):
         yield 0, 0, {"which": "", "format": described}
 
 
@@ -528,7 +532,7 @@ def _order_id_format(reply: _Reply, rule: Rule, use: Use) -> Iterator[Hit]:
     """A given order id must be in the channel's format."""
     if reply.order_id is None:
         return
-    pattern = reply.compiled.order_ids[reply.channel]
+    pattern = reply.compiled.order_id(reply.channel)
     if not pattern.fullmatch(reply.order_id.strip()):
         yield 0, 0, {"order_id": reply.order_id, "format": ORDER_ID_FORMATS[reply.channel][1]}
 
