@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from replykit.channels.shapes import ORDER_ID_FORMATS
 from replykit.limits import ORDER_PATTERN_CPU_SECONDS
 from replykit.packs.characters import refused
 
@@ -47,13 +48,15 @@ class FoundOrderId:
 
 # Tried in this order in each place; the first match wins. Etsy's 10 digits and Shopify's "#1001"
 # are common in other numbers (phone numbers, amounts), so they count only after an order word.
+# The shapes are the channel rules' own (channels.shapes.ORDER_ID_FORMATS, reference section 4.3).
+_SHAPE = {channel: source for channel, (source, _) in ORDER_ID_FORMATS.items()}
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("amazon", re.compile(rf"{_BEFORE}(?:\d{{3}}|[A-Z]\d{{2}})-\d{{7}}-\d{{7}}{_AFTER}")),
-    ("ebay", re.compile(rf"{_BEFORE}\d{{2}}-\d{{5}}-\d{{5}}{_AFTER}")),
-    ("aliexpress", re.compile(rf"{_BEFORE}\d{{16}}{_AFTER}")),
+    ("amazon", re.compile(rf"{_BEFORE}{_SHAPE['amazon']}{_AFTER}")),
+    ("ebay", re.compile(rf"{_BEFORE}{_SHAPE['ebay']}{_AFTER}")),
+    ("aliexpress", re.compile(rf"{_BEFORE}{_SHAPE['aliexpress']}{_AFTER}")),
     (
         "etsy",
-        re.compile(rf"\b{_ORDER_WORD}\b[^\d\n]{{0,20}}?{_BEFORE}(?P<id>\d{{10}}){_AFTER}", re.IGNORECASE),
+        re.compile(rf"\b{_ORDER_WORD}\b[^\d\n]{{0,20}}?{_BEFORE}(?P<id>{_SHAPE['etsy']}){_AFTER}", re.IGNORECASE),
     ),
     (
         "shopify",
