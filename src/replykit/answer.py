@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from replykit.config import Profile
     from replykit.inbound.message import BuyerMessage
+    from replykit.inbound.orders import FoundOrderId
     from replykit.packs.fields import Field
     from replykit.packs.library import Library
     from replykit.packs.scenario import Scenario
@@ -135,8 +136,7 @@ def answer_request(
             message.subject, message.text, shop_pattern=profile.values.get("order_pattern"), warnings=warnings
         )
         if found is not None:
-            kind = "your shop's order_pattern" if found.marketplace == "shop" else _MARKETPLACE[found.marketplace]
-            taken.append(Taken("order_id", found.order_id, f"{kind} in the {found.where}"))
+            taken.append(Taken("order_id", found.order_id, _found_where(found)))
     if taken:
         notes.append("from the message: " + "; ".join(f"{t.field} {t.value!r} ({t.where})" for t in taken))
 
@@ -278,8 +278,7 @@ def triage_message(
     reasons.append(f"language: {found.language}, {found.reason}" if found.language else f"language: {found.reason}")
     order = find_order_id(buyer.subject, buyer.text, shop_pattern=seller.values.get("order_pattern"), warnings=reasons)
     if order is not None:
-        kind = "your shop's order_pattern" if order.marketplace == "shop" else _MARKETPLACE[order.marketplace]
-        reasons.append(f"order id: {kind} in the {order.where}")
+        reasons.append(f"order id: {_found_where(order)}")
     channel = channel_of(buyer.sender)
     if channel is not None:
         reasons.append(f"channel: the sender is {_CHANNEL_NAMES.get(channel, channel)}")
@@ -311,6 +310,12 @@ def _seller_zone(profile: Profile) -> ZoneInfo | None:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
+
+
+def _found_where(found: FoundOrderId) -> str:
+    """Where an order id was found, for the user: "an Amazon order id in the subject"."""
+    kind = "your shop's order_pattern" if found.marketplace == "shop" else _MARKETPLACE[found.marketplace]
+    return f"{kind} in the {found.where}"
 
 
 _MARKETPLACE = {
